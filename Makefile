@@ -1,0 +1,48 @@
+# Two commands matter: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format migrations-check browsers worker bench clean
+
+$(STAMP): pyproject.toml package.json
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/mhr migrate --noinput
+	$(BIN)/mhr demo --if-empty
+	@echo "Serving http://$(HOST):$(PORT)  (demo accounts are listed in README.md)"
+	@trap 'kill 0' EXIT; \
+	$(BIN)/mhr db_worker --queue-name default & \
+	$(BIN)/mhr runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=mhr.settings_test $(BIN)/mhr makemigrations --check --dry-run
+
+test: install lint migrations-check
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/search_bench.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var

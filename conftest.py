@@ -1,0 +1,109 @@
+"""The fixed cast every test uses.
+
+Alice (coordinator) and Bob (member) work for agency A; Carol (coordinator) works for agency B
+and must never see A's data; Sam is association staff (administrator: editor and reviewer too).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mhr.accounts.models import Agency, Membership, User
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def agency_a(db) -> Agency:
+    return Agency.objects.create(
+        name="Springfield Police Department",
+        ori="WA0170000",
+        state="WA",
+        county="KING",
+        agency_type=Agency.AgencyType.CITY,
+        sworn_headcount=120,
+    )
+
+
+@pytest.fixture
+def agency_b(db) -> Agency:
+    return Agency.objects.create(
+        name="Shelbyville County Sheriff's Office",
+        ori="OR0260000",
+        state="OR",
+        county="MULTNOMAH",
+        agency_type=Agency.AgencyType.COUNTY,
+        sworn_headcount=80,
+    )
+
+
+def _user(email: str, **fields) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD, **fields)
+
+
+@pytest.fixture
+def alice(agency_a) -> User:
+    user = _user("alice@springfield.example", full_name="Alice Archer")
+    Membership.objects.create(user=user, agency=agency_a, role=Membership.Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def bob(agency_a) -> User:
+    user = _user("bob@springfield.example", full_name="Bob Baker")
+    Membership.objects.create(user=user, agency=agency_a, role=Membership.Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def carol(agency_b) -> User:
+    user = _user("carol@shelbyville.example", full_name="Carol Cruz")
+    Membership.objects.create(user=user, agency=agency_b, role=Membership.Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def sam(db) -> User:
+    return _user(
+        "sam@association.example",
+        full_name="Sam Staff",
+        staff_role=User.StaffRole.ADMINISTRATOR,
+        is_staff=True,
+    )
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return _user(
+        "erin@association.example", full_name="Erin Editor", staff_role=User.StaffRole.EDITOR
+    )
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    return _user(
+        "rui@association.example", full_name="Rui Reviewer", staff_role=User.StaffRole.REVIEWER
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)` signs the test client in as that user (None stays anonymous)."""
+
+    def sign_in(user):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in

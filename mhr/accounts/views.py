@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mhr.accounts.access import access_agency_object, require_membership
+from mhr.accounts.forms import AgencyForm, ApiTokenForm, MembershipRoleForm, SignInForm
+from mhr.accounts.models import ApiToken, Membership
+from mhr.accounts.selectors import agency_member_list, api_token_list
+from mhr.accounts.services import (
+    agency_update,
+    api_token_create,
+    api_token_revoke,
+    membership_change_role,
+)
+from mhr.audit.models import AuditEvent
+from mhr.audit.services import audit_record
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            event_type=AuditEvent.EventType.SIGN_IN, actor=form.get_user(), request=self.request
+        )
+        return response
+
+    def form_invalid(self, form):
+        # The attempted address is kept for the audit trail; the page itself reveals nothing.
+        audit_record(
+            event_type=AuditEvent.EventType.SIGN_IN_FAILED,
+            outcome=AuditEvent.Outcome.FAILURE,
+            request=self.request,
+            extra={"email": (self.request.POST.get("username") or "")[:254]},
+        )
+        return super().form_invalid(form)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    from django.contrib.auth import logout
+
+    if request.user.is_authenticated:
+        audit_record(event_type=AuditEvent.EventType.SIGN_OUT, actor=request.user, request=request)
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_detail(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request.user)
+    agency = membership.agency
+    form = AgencyForm(instance=agency) if membership.is_coordinator else None
+    if request.method == "POST":
+        membership = require_membership(request.user, need_coordinator=True)
+        form = AgencyForm(request.POST, instance=agency)
+        if form.is_valid():
+            try:
+                agency_update(
+                    agency=agency,
+                    changed_by=request.user,
+                    **{name: form.cleaned_data[name] for name in form.changed_data},
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Agency details saved.")
+                return redirect("accounts:agency_detail")
+        agency.refresh_from_db()
+    return render(
+        request,
+        "accounts/agency_detail.html",
+        {
+            "agency": agency,
+            "membership": membership,
+            "form": form,
+            "members": agency_member_list(agency=agency),
+            "role_choices": Membership.Role.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    target = access_agency_object(
+        request.user,
+        Membership.objects.select_related("user", "agency"),
+        need_coordinator=True,
+        pk=membership_id,
+    )
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a valid role.")
+        return redirect("accounts:agency_detail")
+    try:
+        membership_change_role(
+            membership=target, role=form.cleaned_data["role"], changed_by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"{target.user.email} is now a {target.get_role_display().lower()}."
+        )
+    return redirect("accounts:agency_detail")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request: HttpRequest) -> HttpResponse:
+    membership = require_membership(request.user)
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = api_token_create(
+                user=request.user,
+                agency=membership.agency,
+                name=form.cleaned_data["name"],
+                request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/token_list.html",
+        {
+            "tokens": api_token_list(user=request.user, agency=membership.agency),
+            "form": form,
+            "new_secret": new_secret,
+            "agency": membership.agency,
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = access_agency_object(
+        request.user, ApiToken.objects.filter(user=request.user), pk=token_id
+    )
+    api_token_revoke(token=token, revoked_by=request.user, request=request)
+    messages.success(
+        request, f"Token “{token.name}” revoked. Programs using it can no longer connect."
+    )
+    return redirect("accounts:token_list")

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditEvent(models.Model):
+    """One append-only row per security- or compliance-relevant action.
+
+    Rows are written by services inside the same transaction as the change they describe,
+    and never updated or deleted by the application.
+    """
+
+    class EventType(models.TextChoices):
+        SIGN_IN = "auth.sign_in", "Signed in"
+        SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
+        SIGN_OUT = "auth.sign_out", "Signed out"
+        PASSWORD_RESET_REQUESTED = "auth.password_reset_requested", "Password reset requested"
+        PASSWORD_CHANGED = "auth.password_changed", "Password changed"
+        USER_CREATED = "user.created", "User created"
+        USER_CHANGED = "user.changed", "User changed"
+        AGENCY_CREATED = "agency.created", "Agency created"
+        AGENCY_CHANGED = "agency.changed", "Agency changed"
+        MEMBERSHIP_CREATED = "membership.created", "Membership created"
+        MEMBERSHIP_CHANGED = "membership.changed", "Membership changed"
+        MEMBERSHIP_REMOVED = "membership.removed", "Membership removed"
+        TOKEN_CREATED = "token.created", "API token created"
+        TOKEN_REVOKED = "token.revoked", "API token revoked"
+        TOKEN_USED = "token.used", "API token used"
+        RESOURCE_CREATED = "resource.created", "Resource created"
+        RESOURCE_CHANGED = "resource.changed", "Resource changed"
+        RESOURCE_STATUS_CHANGED = "resource.status_changed", "Resource status changed"
+        ATTACHMENT_ADDED = "attachment.added", "Attachment added"
+        ATTACHMENT_REMOVED = "attachment.removed", "Attachment removed"
+        ATTACHMENT_DOWNLOADED = "attachment.downloaded", "Attachment downloaded"
+        DEMO_LOADED = "demo.loaded", "Demo data loaded"
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "Success"
+        FAILURE = "failure", "Failure"
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    event_type = models.CharField(max_length=64, choices=EventType.choices, db_index=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The actor's email at the time, so the row still reads after the user is renamed or removed.
+    actor_label = models.CharField(max_length=254, blank=True)
+    agency = models.ForeignKey(
+        "accounts.Agency", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["agency", "-occurred_at"], name="audit_agency_time_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=["success", "failure"]),
+                name="audit_event_outcome_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.event_type} {self.object_repr}"

@@ -1,0 +1,2 @@
+def index_resource(resource):
+    pass

@@ -1,0 +1,12 @@
+"""Test overlay: fast hashing, in-memory email, tasks run at once."""
+
+import os
+
+os.environ.setdefault("MHR_ENV", "test")
+os.environ.setdefault("MHR_DATA_DIR", "/tmp/mhr-test-data")  # noqa: S108
+
+from mhr.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mhr.api.urls import urlpatterns as api_urlpatterns
+from mhr.core import views as core_views
+
+admin.site.site_header = "MHR administration"
+admin.site.site_title = "MHR administration"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("mhr.accounts.urls")),
+    path("resources/", include("mhr.clearinghouse.urls")),
+    path("staff/resources/", include("mhr.clearinghouse.staff_urls")),
+    path("admin/", admin.site.urls),
+    *api_urlpatterns,
+]
+
+handler400 = "mhr.core.views.bad_request"
+handler403 = "mhr.core.views.permission_denied"
+handler404 = "mhr.core.views.page_not_found"
+handler500 = "mhr.core.views.server_error"
