@@ -20,6 +20,10 @@ ori_validator = RegexValidator(
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Email addresses are matched without regard to case at sign-in.
+        return self.get(email__iexact=username)
+
     def create_user(self, email: str, password: str | None = None, **fields) -> User:
         if not email:
             raise ValueError("An email address is required.")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mhr.accounts.access import access_agency_object, require_membership
 from mhr.accounts.forms import AgencyForm, ApiTokenForm, MembershipRoleForm, SignInForm
-from mhr.accounts.models import ApiToken, Membership
+from mhr.accounts.models import Agency, ApiToken, Membership
 from mhr.accounts.selectors import agency_member_list, api_token_list
 from mhr.accounts.services import (
     agency_update,
@@ -64,7 +64,9 @@ def agency_detail(request: HttpRequest) -> HttpResponse:
     form = AgencyForm(instance=agency) if membership.is_coordinator else None
     if request.method == "POST":
         membership = require_membership(request.user, need_coordinator=True)
-        form = AgencyForm(request.POST, instance=agency)
+        # The form validates a copy: ModelForm writes cleaned values onto its instance,
+        # and the service must see the old values to record what changed.
+        form = AgencyForm(request.POST, instance=Agency.objects.get(pk=agency.pk))
         if form.is_valid():
             try:
                 agency_update(

@@ -1,0 +1,25 @@
+def test_pages_carry_a_strict_content_security_policy(client, db):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_error_pages_show_an_error_id_and_nothing_internal(client, db):
+    response = client.get("/no/such/page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "error id" in html
+    assert "Traceback" not in html
+
+
+def test_the_home_page_has_one_h1_a_skip_link_and_landmarks(client, db):
+    html = client.get("/").content.decode()
+    assert html.count("<h1") == 1
+    assert 'class="usa-skipnav" href="#main-content"' in html
+    assert '<main id="main-content"' in html
+    assert "<header" in html and "<footer" in html and 'aria-label="Primary navigation"' in html
