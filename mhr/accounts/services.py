@@ -209,4 +209,11 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        # One audit row per token per minute: enough to trace use without a write per call.
+        audit_record(
+            event_type=AuditEvent.EventType.TOKEN_USED,
+            actor=token.user,
+            agency=token.agency,
+            target=token,
+        )
     return token

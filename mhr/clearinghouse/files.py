@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 # Text beyond this is not indexed; a 25 MB PDF can hold far more words than search needs.
 MAX_EXTRACTED_CHARS = 400_000
+# A DOCX is a zip: refuse archives that expand far beyond any real document (zip bombs).
+MAX_DOCX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def sniff_content_type(head: bytes, data: bytes) -> str | None:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
             return None
         if "[Content_Types].xml" in names and "word/document.xml" in names:
             return Attachment.Kind.DOCX
@@ -81,13 +83,13 @@ def inspect_upload(fileobj: IO[bytes], *, filename: str) -> InspectedFile:
         size_bytes=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         page_count=page_count,
-        extracted_text=text[:MAX_EXTRACTED_CHARS],
+        # PostgreSQL text columns cannot hold NUL characters, which PDF extraction can produce.
+        extracted_text=text.replace("\x00", "")[:MAX_EXTRACTED_CHARS],
     )
 
 
 def _pdf_text(data: bytes, filename: str) -> tuple[int, str]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -104,30 +106,44 @@ def _pdf_text(data: bytes, filename: str) -> tuple[int, str]:
             total += len(page_text)
             if total > MAX_EXTRACTED_CHARS:
                 break
-        return len(reader.pages), "\n".join(parts)
+        page_count = len(reader.pages)
     except ValidationError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except Exception as exc:  # damaged PDFs make pypdf raise almost anything
         logger.info("Unreadable PDF %s: %s", filename, exc)
         raise ValidationError(
             f"“{filename}” looks like a PDF but could not be read. It may be damaged.",
             code="unreadable",
         ) from exc
+    if page_count == 0:
+        raise ValidationError(
+            f"“{filename}” looks like a PDF but has no pages. It may be damaged.",
+            code="unreadable",
+        )
+    return page_count, "\n".join(parts)
 
 
 def _docx_text(data: bytes, filename: str) -> str:
     import docx
 
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        expanded = sum(info.file_size for info in archive.infolist())
+    if expanded > MAX_DOCX_UNCOMPRESSED_BYTES:
+        raise ValidationError(
+            f"“{filename}” expands to more than {filesizeformat(MAX_DOCX_UNCOMPRESSED_BYTES)} "
+            "and cannot be attached.",
+            code="too_large",
+        )
     try:
         document = docx.Document(io.BytesIO(data))
+        paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
+        for table in document.tables:
+            for row in table.rows:
+                paragraphs.append(" ".join(cell.text for cell in row.cells))
     except Exception as exc:  # python-docx raises many kinds for broken packages
         logger.info("Unreadable DOCX %s: %s", filename, exc)
         raise ValidationError(
             f"“{filename}” looks like a Word document but could not be read. It may be damaged.",
             code="unreadable",
         ) from exc
-    paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
-    for table in document.tables:
-        for row in table.rows:
-            paragraphs.append(" ".join(cell.text for cell in row.cells))
     return "\n".join(paragraphs)

@@ -51,7 +51,7 @@ STATUS_ACTIONS = {
 
 
 def _require_editor(user: Any) -> None:
-    if user is None or not (user.is_editor or user.is_superuser):
+    if not getattr(user, "is_authenticated", False) or not (user.is_editor or user.is_superuser):
         raise PermissionDenied("Only association editors can change the clearinghouse.")
 
 
@@ -69,26 +69,47 @@ def _record_revision(
     )
 
 
+# Paths under /resources/ that a resource slug would shadow.
+RESERVED_SLUGS = frozenset({"feed"})
+
+
+def _check_slug(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(
+            {"slug": f"“{slug}” is reserved for a site page; choose another slug."}
+        )
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:180] or "resource"
     slug = base
     n = 2
-    while Resource.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Resource.objects.filter(slug=slug).exists():
         slug = f"{base}-{n}"
         n += 1
     return slug
 
 
 def topics_from_names(names: Iterable[str]) -> list[Topic]:
-    topics = []
-    for name in names:
-        name = name.strip()
+    """Existing topics matched by name or slug, creating the missing ones, in the given order."""
+    topics: list[Topic] = []
+    for raw in names:
+        name = " ".join(raw.split())[:100]
         if not name:
             continue
-        topic, _ = Topic.objects.get_or_create(
-            slug=slugify(name)[:100], defaults={"name": name[:100]}
+        slug = slugify(name)[:100]
+        if not slug:
+            raise ValidationError(
+                f"“{name}” cannot be used as a topic name: use letters or digits."
+            )
+        # Match by name first: a topic renamed in the admin may no longer have the slug of its name.
+        topic = (
+            Topic.objects.filter(name__iexact=name).first()
+            or Topic.objects.filter(slug=slug).first()
+            or Topic.objects.create(name=name, slug=slug)
         )
-        topics.append(topic)
+        if topic not in topics:
+            topics.append(topic)
     return topics
 
 
@@ -132,6 +153,7 @@ def resource_create(
         updated_at=now,
         created_by=created_by,
     )
+    _check_slug(resource.slug)
     resource.full_clean()
     resource.save()
     resource.topics.set(list(topics))
@@ -167,6 +189,7 @@ def resource_update(
     if not changes:
         return resource
     resource.updated_at = timezone.now()
+    _check_slug(resource.slug)
     resource.full_clean()
     field_names = [name for name in changes if name != "topics"] + ["updated_at"]
     resource.save(update_fields=field_names)
@@ -188,8 +211,10 @@ def resource_change_status(
     *, resource: Resource, status: str, changed_by: Any, comment: str = ""
 ) -> Resource:
     """Move a resource through draft → in review → published → archived."""
-    _require_editor_or_reviewer(changed_by, status)
+    if status not in Resource.Status.values:
+        raise ValidationError(f"“{status}” is not a resource status.")
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    _require_editor_or_reviewer(changed_by, status, current=resource.status)
     if status not in TRANSITIONS.get(resource.status, set()):
         raise ValidationError(
             f"A {resource.get_status_display().lower()} resource cannot be moved to "
@@ -220,12 +245,16 @@ def resource_change_status(
     return resource
 
 
-def _require_editor_or_reviewer(user: Any, status: str) -> None:
-    if user is None:
+def _require_editor_or_reviewer(user: Any, status: str, *, current: str) -> None:
+    if user is None or not getattr(user, "is_authenticated", False):
         raise PermissionDenied("Sign in as association staff.")
-    if status == Resource.Status.PUBLISHED:
+    # Reviewers decide on resources in review: publish them, or send them back with a comment.
+    reviewer_decision = status == Resource.Status.PUBLISHED or (
+        current == Resource.Status.IN_REVIEW and status == Resource.Status.DRAFT
+    )
+    if reviewer_decision:
         if not (user.is_editor or user.is_reviewer or user.is_superuser):
-            raise PermissionDenied("Only association editors and reviewers can publish.")
+            raise PermissionDenied("Only association editors and reviewers can do this.")
         return
     _require_editor(user)
 
@@ -237,11 +266,13 @@ def attachment_add(
     """Check the file by content, extract its text, and store it under a generated name."""
     _require_editor(uploaded_by)
     inspected = inspect_upload(fileobj, filename=filename)
+    # Lock the resource so concurrent uploads cannot take the same revision number.
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
     if resource.attachments.filter(sha256=inspected.sha256).exists():
         raise ValidationError(f"“{filename}” is already attached to this resource.")
     attachment = Attachment(
         resource=resource,
-        title=title.strip() or filename.rsplit(".", 1)[0],
+        title=(title.strip() or filename.rsplit(".", 1)[0])[:300],
         original_filename=filename[:255],
         content_type=inspected.content_type,
         size_bytes=inspected.size_bytes,
@@ -251,8 +282,8 @@ def attachment_add(
         uploaded_by=uploaded_by,
     )
     fileobj.seek(0)
-    stored_name = attachment.file.field.generate_filename(attachment, filename)
-    attachment.file.save(stored_name, ContentFile(fileobj.read()), save=False)
+    # upload_to generates the stored name; the uploader's name is never used on disk.
+    attachment.file.save(filename, ContentFile(fileobj.read()), save=False)
     try:
         attachment.save()
         _record_revision(
@@ -269,7 +300,7 @@ def attachment_add(
         )
         search.index_resource(resource)
     except BaseException:
-        # Nothing half-saved: the transaction rolls back, so the stored file goes too.
+        # Nothing half-saved: the rows roll back with the transaction; the file is removed here.
         attachment.file.storage.delete(attachment.file.name)
         raise
     return attachment
@@ -278,7 +309,8 @@ def attachment_add(
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, removed_by: Any) -> None:
     _require_editor(removed_by)
-    resource = attachment.resource
+    resource = Resource.objects.select_for_update().get(pk=attachment.resource_id)
+    storage = attachment.file.storage
     name = attachment.file.name
     filename = attachment.original_filename
     audit_record(
@@ -297,9 +329,7 @@ def attachment_remove(*, attachment: Attachment, removed_by: Any) -> None:
     search.index_resource(resource)
 
     def delete_file() -> None:
-        from django.core.files.storage import default_storage
-
-        if name and default_storage.exists(name):
-            default_storage.delete(name)
+        if name and storage.exists(name):
+            storage.delete(name)
 
     transaction.on_commit(delete_file)

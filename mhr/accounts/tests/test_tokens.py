@@ -71,3 +71,16 @@ def test_a_token_stops_working_when_its_user_is_deactivated(bob, agency_a):
 def test_garbage_secrets_are_refused(db):
     for secret in ["", "mhr_", "Bearer x", "mhr_" + "x" * 500, "not-a-token"]:
         assert api_token_authenticate(secret=secret) is None
+
+
+def test_token_use_is_audited_at_most_once_a_minute(bob, agency_a):
+    import time_machine
+
+    _token, secret = api_token_create(user=bob, agency=agency_a, name="RMS")
+    with time_machine.travel("2026-01-05 10:00:00+00:00", tick=False) as traveller:
+        api_token_authenticate(secret=secret)
+        api_token_authenticate(secret=secret)
+        assert AuditEvent.objects.filter(event_type="token.used").count() == 1
+        traveller.shift(61)
+        api_token_authenticate(secret=secret)
+    assert AuditEvent.objects.filter(event_type="token.used", actor=bob).count() == 2

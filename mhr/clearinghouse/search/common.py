@@ -1,0 +1,64 @@
+"""SQL pieces both engines share: filters, sort orders and the candidate limit."""
+
+# SQL here is assembled only from constants and placeholders; every value is a parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from mhr.clearinghouse.models import Resource, Topic
+
+DOC_TABLE = "clearinghouse_search_doc"
+# Relevance is computed only over this many matches (the first ones the index yields after the
+# filters), so a word found in nearly every resource costs about the same as a rare one.
+# Totals stop here too (SearchPage.total_capped).
+CANDIDATE_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Filters:
+    resource_types: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    access: str = ""
+
+
+def placeholders(values: tuple | list) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def filter_sql(filters: Filters) -> tuple[str, list[object]]:
+    """WHERE clauses on the resource table aliased `r`."""
+    clauses = ["r.status = %s"]
+    params: list[object] = [Resource.Status.PUBLISHED.value]
+    if filters.resource_types:
+        clauses.append(f"r.resource_type IN ({placeholders(filters.resource_types)})")
+        params += list(filters.resource_types)
+    if filters.access:
+        clauses.append("r.access = %s")
+        params.append(filters.access)
+    if filters.years:
+        ranges = []
+        for year in filters.years:
+            ranges.append("(r.published_on >= %s AND r.published_on < %s)")
+            params += [datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)]
+        clauses.append("(" + " OR ".join(ranges) + ")")
+    if filters.topics:
+        through = Resource.topics.through._meta.db_table
+        topic_table = Topic._meta.db_table
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM {through} rt JOIN {topic_table} t ON t.id = rt.topic_id "
+            f"WHERE rt.resource_id = r.id AND t.slug IN ({placeholders(filters.topics)}))"
+        )
+        params += list(filters.topics)
+    return " AND ".join(clauses), params
+
+
+ORDERS = {
+    "relevance": "c.score DESC, c.published_on DESC NULLS LAST, c.id DESC",
+    "newest": "c.published_on DESC NULLS LAST, c.id DESC",
+    "oldest": "c.published_on ASC NULLS LAST, c.id ASC",
+    "title": "lower(c.title) ASC, c.id ASC",
+}
