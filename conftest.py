@@ -7,10 +7,14 @@ and must never see A's data; Sam is association staff (administrator: editor and
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from mhr.accounts.models import Agency, Membership, User
 
 PASSWORD = "correct horse battery staple"
+
+# The `chromium` fixture shared by the browser tests in mhr/core and mhr/api.
+pytest_plugins = ["mhr.core.tests.browser_fixtures"]
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +26,14 @@ def _private_media(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
     }
+
+
+@pytest.fixture
+def fresh_throttle_counts():
+    """API throttles count in the cache: clear it so each API test starts from zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from mhr.accounts.services import (
 )
 from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
+from mhr.core.admin import ReadOnlyAdminMixin
 
 
 def is_staff_administrator(user: Any) -> bool:
@@ -257,8 +258,9 @@ class AgencyAdmin(StaffAdministratorPermissions, admin.ModelAdmin):
                 messages.error(request, " ".join(exc.messages))
 
 
+# Tokens are created by their owners, who see the secret once; the admin only reads and revokes.
 @admin.register(ApiToken)
-class ApiTokenAdmin(StaffAdministratorPermissions, admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdminMixin, StaffAdministratorPermissions, admin.ModelAdmin):
     list_display = (
         "name",
         "lookup_prefix",
@@ -282,16 +284,6 @@ class ApiTokenAdmin(StaffAdministratorPermissions, admin.ModelAdmin):
         "revoked_at",
     )
     actions = ("revoke_tokens",)
-
-    # Tokens are created by their owners, who see the secret once; the admin only reads and revokes.
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_revoke_permission(self, request: HttpRequest) -> bool:
         return is_staff_administrator(request.user)

@@ -9,10 +9,12 @@ from django.http import HttpRequest
 
 from mhr.accounts.admin import is_staff_administrator
 from mhr.audit.models import AuditEvent
+from mhr.core.admin import ReadOnlyAdminMixin
 
 
+# Rows are append-only: nobody adds, edits or deletes them here, superusers included.
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("occurred_at", "event_type", "outcome", "actor_label", "agency", "object_repr")
     list_filter = ("event_type", "outcome", ("agency", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("agency",)
@@ -27,13 +29,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_view_permission(request, obj) or is_staff_administrator(request.user)
-
-    # Rows are append-only: nobody adds, edits or deletes them here, superusers included.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

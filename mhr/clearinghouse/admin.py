@@ -20,6 +20,7 @@ from mhr.clearinghouse.services import (
     resource_create,
     resource_update,
 )
+from mhr.core.admin import ReadOnlyAdminMixin
 
 
 def _is_editor(user: Any) -> bool:
@@ -46,7 +47,7 @@ class EditorialPermissions:
         return super().has_change_permission(request, obj) or _is_editor(request.user)  # type: ignore[misc]
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Attachment
     extra = 0
     fields = (
@@ -64,15 +65,6 @@ class AttachmentInline(admin.TabularInline):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_staff_reader(request.user)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Resource)
@@ -196,8 +188,9 @@ class TopicAdmin(EditorialPermissions, admin.ModelAdmin):
         return super().has_delete_permission(request, obj) or _is_editor(request.user)
 
 
+# Revisions are written only by the services.
 @admin.register(ResourceRevision)
-class ResourceRevisionAdmin(admin.ModelAdmin):
+class ResourceRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("resource", "number", "action", "actor", "created_at")
     list_filter = ("action",)
     list_select_related = ("resource", "actor")
@@ -212,13 +205,3 @@ class ResourceRevisionAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_view_permission(request, obj) or _is_staff_reader(request.user)
-
-    # Revisions are written only by the services.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -24,9 +24,12 @@ from mhr.accounts.selectors import user_is_member
 from mhr.api.auth import PUBLIC, caller
 from mhr.api.pagination import PageParams, page_meta, paginate
 from mhr.api.schemas import responses
-from mhr.clearinghouse import search
 from mhr.clearinghouse.models import Resource
-from mhr.clearinghouse.selectors import ResourceFilters, resource_browse_queryset
+from mhr.clearinghouse.selectors import (
+    ResourceFilters,
+    resource_browse_queryset,
+    resource_search,
+)
 from mhr.core.markdown import render_markdown
 
 logger = logging.getLogger(__name__)
@@ -168,18 +171,13 @@ def resource_list(request: HttpRequest, params: Query[ResourceListParams]) -> di
         items = [{**_resource_out(request, r), "snippet_html": None} for r in page.items]
         return {**page.meta.model_dump(), "items": items, "suggestion": None, "message": None}
 
-    result = search.search_resources(
-        search.SearchRequest(
-            text=query,
-            viewer_is_member=viewer_is_member,
-            resource_types=filters.resource_types,
-            topics=(filters.topic,) if filters.topic else (),
-            years=(filters.year,) if filters.year is not None else (),
-            access=filters.access,
-            sort=params.sort or "relevance",
-            page=params.page,
-            per_page=params.per_page,
-        )
+    result = resource_search(
+        text=query,
+        filters=filters,
+        viewer_is_member=viewer_is_member,
+        sort=params.sort or "relevance",
+        page=params.page,
+        per_page=params.per_page,
     )
     resources = [hit.resource for hit in result.hits]
     prefetch_related_objects(resources, "topics")

@@ -24,18 +24,7 @@ class ResourceForm(forms.ModelForm):
 
     class Meta:
         model = Resource
-        fields = [
-            "title",
-            "slug",
-            "resource_type",
-            "summary",
-            "body",
-            "audience",
-            "publisher",
-            "published_on",
-            "external_url",
-            "access",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 16}),

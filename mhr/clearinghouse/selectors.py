@@ -17,9 +17,13 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear, RowNumber
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from mhr.accounts.selectors import user_is_member
+from mhr.clearinghouse import search
 from mhr.clearinghouse.models import Attachment, Resource, Topic
+from mhr.core.markdown import render_markdown
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,31 @@ class ResourceFilters:
         if self.section:
             return tuple(SECTIONS_BY_SLUG[self.section].types)
         return ()
+
+
+def resource_search(
+    *,
+    text: str,
+    filters: ResourceFilters,
+    viewer_is_member: bool,
+    sort: str,
+    page: int,
+    per_page: int,
+) -> Any:
+    """Full-text search with the list filters, shared by the resource list page and the API."""
+    return search.search_resources(
+        search.SearchRequest(
+            text=text,
+            viewer_is_member=viewer_is_member,
+            resource_types=filters.resource_types,
+            topics=(filters.topic,) if filters.topic else (),
+            years=(filters.year,) if filters.year is not None else (),
+            access=filters.access,
+            sort=sort or "relevance",
+            page=page,
+            per_page=per_page,
+        )
+    )
 
 
 @dataclass
@@ -274,3 +303,24 @@ def feed_resources(*, limit: int = 50) -> list[Resource]:
     """Newest published public resources for the Atom feed."""
     queryset = Resource.objects.published().public().prefetch_related("topics")
     return list(queryset.order_by("-first_published_at", "-id")[:limit])
+
+
+def resource_detail_context(
+    resource: Resource, *, viewer_is_member: bool, next_url: str
+) -> dict[str, Any]:
+    """Template context for a resource page, shared by the public page and the staff preview."""
+    can_read = not resource.is_members_only or viewer_is_member
+    attachments = list(resource.attachments.all())
+    return {
+        "resource": resource,
+        "section": section_for_type(resource.resource_type),
+        "topics": list(resource.topics.all()),
+        "can_read": can_read,
+        "is_preview": resource.status != Resource.Status.PUBLISHED,
+        "attachment_count": len(attachments),
+        # Members-only text and file names never reach the template for anyone else.
+        "attachments": attachments if can_read else [],
+        "body_html": render_markdown(resource.body) if can_read and resource.body else "",
+        "sign_in_url": f"{reverse('accounts:sign_in')}?{urlencode({'next': next_url})}",
+        "viewer_is_member": viewer_is_member,
+    }

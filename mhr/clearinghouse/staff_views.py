@@ -21,12 +21,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mhr.clearinghouse.forms import AttachmentForm, ResourceForm, StatusChangeForm
 from mhr.clearinghouse.models import Attachment, Resource, ResourceRevision
-from mhr.clearinghouse.selectors import section_for_type
+from mhr.clearinghouse.selectors import resource_detail_context
 from mhr.clearinghouse.services import (
     TRANSITIONS,
     attachment_add,
@@ -36,7 +35,6 @@ from mhr.clearinghouse.services import (
     resource_update,
     topics_from_names,
 )
-from mhr.core.markdown import render_markdown
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -302,26 +300,14 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> Http
 def resource_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The public page, rendered with the public template, as members or as the public see it.
 
-    The context mirrors mhr.clearinghouse.views.resource_detail so the two cannot look different.
+    The context comes from selectors.resource_detail_context, as on the public page, so the two
+    cannot look different.
     """
     resource = get_object_or_404(Resource.objects.prefetch_related("topics", "attachments"), pk=pk)
     as_public = request.GET.get("as") == "public"
-    can_read = not resource.is_members_only or not as_public
-    attachments = list(resource.attachments.all())
     public_url = reverse("clearinghouse:resource_detail", kwargs={"slug": resource.slug})
-    context = {
-        "resource": resource,
-        "section": section_for_type(resource.resource_type),
-        "topics": list(resource.topics.all()),
-        "can_read": can_read,
-        "is_preview": resource.status != Resource.Status.PUBLISHED,
-        "attachment_count": len(attachments),
-        "attachments": attachments if can_read else [],
-        "body_html": render_markdown(resource.body) if can_read and resource.body else "",
-        "sign_in_url": f"{reverse('accounts:sign_in')}?{urlencode({'next': public_url})}",
-        "viewer_is_member": not as_public,
-        "as_public": as_public,
-    }
+    context = resource_detail_context(resource, viewer_is_member=not as_public, next_url=public_url)
+    context["as_public"] = as_public
     response = render(request, "clearinghouse/staff/resource_preview.html", context)
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -12,12 +12,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from mhr.accounts.selectors import user_is_member
-from mhr.clearinghouse import search
 from mhr.clearinghouse.downloads import attachment_download as attachment_download_open
 from mhr.clearinghouse.filters import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, ResourceFilterForm
 from mhr.clearinghouse.models import Resource
@@ -27,11 +25,11 @@ from mhr.clearinghouse.selectors import (
     attachment_for_viewer,
     filter_choices,
     resource_browse_queryset,
+    resource_detail_context,
     resource_for_viewer,
+    resource_search,
     resource_sections,
-    section_for_type,
 )
-from mhr.core.markdown import render_markdown
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -156,18 +154,13 @@ def _search(
     notes: list[str],
 ) -> Results:
     def run(page_number: int) -> Any:
-        return search.search_resources(
-            search.SearchRequest(
-                text=query,
-                viewer_is_member=viewer_is_member,
-                resource_types=filters.resource_types,
-                topics=(filters.topic,) if filters.topic else (),
-                years=(filters.year,) if filters.year is not None else (),
-                access=filters.access,
-                sort=sort or "relevance",
-                page=page_number,
-                per_page=per_page,
-            )
+        return resource_search(
+            text=query,
+            filters=filters,
+            viewer_is_member=viewer_is_member,
+            sort=sort,
+            page=page_number,
+            per_page=per_page,
         )
 
     if filters.matches_nothing:
@@ -254,22 +247,11 @@ def resource_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
     resource = resource_for_viewer(slug=slug, user=request.user)
-    viewer_is_member = user_is_member(request.user)
-    can_read = not resource.is_members_only or viewer_is_member
-    attachments = list(resource.attachments.all())
-    context = {
-        "resource": resource,
-        "section": section_for_type(resource.resource_type),
-        "topics": list(resource.topics.all()),
-        "can_read": can_read,
-        "is_preview": resource.status != Resource.Status.PUBLISHED,
-        "attachment_count": len(attachments),
-        # Members-only text and file names never reach the template for anyone else.
-        "attachments": attachments if can_read else [],
-        "body_html": render_markdown(resource.body) if can_read and resource.body else "",
-        "sign_in_url": f"{reverse('accounts:sign_in')}?{urlencode({'next': request.get_full_path()})}",
-        "viewer_is_member": viewer_is_member,
-    }
+    context = resource_detail_context(
+        resource,
+        viewer_is_member=user_is_member(request.user),
+        next_url=request.get_full_path(),
+    )
     response = render(request, "clearinghouse/resource_detail.html", context)
     if resource.is_members_only or context["is_preview"]:
         patch_cache_control(response, private=True, no_store=True)

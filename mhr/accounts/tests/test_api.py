@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from mhr.accounts.models import ApiToken, Membership
 from mhr.accounts.services import api_token_create, api_token_revoke
+from mhr.api.tests.support import bearer
 from mhr.audit.models import AuditEvent
 
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def bearer(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
+pytestmark = pytest.mark.usefixtures("fresh_throttle_counts")
 
 
 def token_for(user, name: str = "RMS export") -> tuple[ApiToken, str]:

@@ -5,39 +5,20 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from conftest import PASSWORD
 from mhr.accounts.models import ApiToken, Membership
 from mhr.accounts.services import api_token_create, api_token_revoke
+from mhr.api.tests.support import assert_error, bearer
 
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_throttle_counts")
 
 
 @pytest.fixture
 def alice_secret(alice, agency_a) -> str:
     return api_token_create(user=alice, agency=agency_a, name="RMS export")[1]
-
-
-def bearer(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
-
-
-def assert_error(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"message", "extra"}
-    assert isinstance(body["message"], str) and body["message"]
-    assert isinstance(body["extra"], dict)
-    return body
 
 
 def test_it_authenticates_a_bearer_token_as_its_user(client, alice_secret):

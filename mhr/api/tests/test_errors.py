@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from mhr.accounts.models import ApiToken
 from mhr.accounts.services import api_token_create, api_token_revoke
 from mhr.api.auth import THROTTLES
+from mhr.api.tests.support import assert_error
 
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def assert_error(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"message", "extra"}
-    assert isinstance(body["message"], str) and body["message"]
-    assert isinstance(body["extra"], dict)
-    return body
+pytestmark = pytest.mark.usefixtures("fresh_throttle_counts")
 
 
 def test_it_answers_400_for_a_django_validation_error_naming_the_field(client_for, alice):

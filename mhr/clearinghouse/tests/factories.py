@@ -23,6 +23,9 @@ from mhr.clearinghouse.services import (
     topics_from_names,
 )
 
+# A phrase that appears only in members-only text: it must never reach a non-member.
+SECRET = "Zanzibar-only-members-phrase"
+
 
 @functools.cache
 def make_pdf(text: str = "Crisis intervention model policy.") -> bytes:

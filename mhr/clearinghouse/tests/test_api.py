@@ -6,7 +6,6 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -20,17 +19,7 @@ from mhr.clearinghouse.services import resource_change_status, resource_create
 SECRET_WORDS = ("zebrafinch", "quokkaparade", "confidential-wombat", "secret.example")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def outsider(db) -> User:
-    """Signed in, but neither in an agency nor association staff: not a member."""
-    return User.objects.create_user(email="olive@elsewhere.example", password="x" * 16)
+pytestmark = pytest.mark.usefixtures("fresh_throttle_counts")
 
 
 def publish(by: User, **fields) -> Resource:
@@ -355,13 +344,10 @@ def test_it_never_leaks_members_only_text_anywhere_in_the_api(
             assert secret not in content, (url, secret)
 
 
-def test_it_replaces_a_search_snippet_that_would_leak_members_only_text(
-    client_for, bob, outsider, members_paper, monkeypatch
-):
-    # Defence in depth: even if search returned a body snippet, non-members get the summary.
-    leaky = "… the <mark>zebrafinch</mark> protocol …"
+def search_returns_one_hit(monkeypatch, resource: Resource, snippet_html: str) -> None:
+    """Make search answer every query with `resource` and this snippet."""
     page = SimpleNamespace(
-        hits=[SimpleNamespace(resource=members_paper, snippet_html=leaky, rank=1.0)],
+        hits=[SimpleNamespace(resource=resource, snippet_html=snippet_html, rank=1.0)],
         total=1,
         page=1,
         num_pages=1,
@@ -370,6 +356,14 @@ def test_it_replaces_a_search_snippet_that_would_leak_members_only_text(
     )
     monkeypatch.setattr(search, "SearchRequest", lambda **kwargs: kwargs, raising=False)
     monkeypatch.setattr(search, "search_resources", lambda request: page, raising=False)
+
+
+def test_it_replaces_a_search_snippet_that_would_leak_members_only_text(
+    client_for, bob, outsider, members_paper, monkeypatch
+):
+    # Defence in depth: even if search returned a body snippet, non-members get the summary.
+    leaky = "… the <mark>zebrafinch</mark> protocol …"
+    search_returns_one_hit(monkeypatch, members_paper, leaky)
 
     outsider_item = client_for(outsider).get("/api/v1/resources?q=x").json()["items"][0]
     assert "zebrafinch" not in outsider_item["snippet_html"]
@@ -383,16 +377,7 @@ def test_it_keeps_a_search_snippet_made_of_public_text(
     client_for, outsider, members_paper, monkeypatch
 ):
     snippet = "Background for the model policy on <mark>crisis</mark> teams."
-    page = SimpleNamespace(
-        hits=[SimpleNamespace(resource=members_paper, snippet_html=snippet, rank=1.0)],
-        total=1,
-        page=1,
-        num_pages=1,
-        suggestion=None,
-        message=None,
-    )
-    monkeypatch.setattr(search, "SearchRequest", lambda **kwargs: kwargs, raising=False)
-    monkeypatch.setattr(search, "search_resources", lambda request: page, raising=False)
+    search_returns_one_hit(monkeypatch, members_paper, snippet)
     item = client_for(outsider).get("/api/v1/resources?q=crisis").json()["items"][0]
     assert item["snippet_html"] == snippet
 

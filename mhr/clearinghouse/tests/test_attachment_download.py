@@ -4,16 +4,9 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from mhr.accounts.models import User
 from mhr.audit.models import AuditEvent
 from mhr.clearinghouse.models import Resource
 from mhr.clearinghouse.tests.factories import pdf_attachment, published, resource_in_status
-
-
-@pytest.fixture
-def outsider(db) -> User:
-    """Signed in, but with no agency membership and no staff role: not a member."""
-    return User.objects.create_user(email="olive@example.com", password="x" * 20)
 
 
 def download_url(attachment, slug: str | None = None) -> str:

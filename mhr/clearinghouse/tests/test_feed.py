@@ -8,11 +8,10 @@ from django.urls import reverse
 
 from mhr.clearinghouse.models import Resource
 from mhr.clearinghouse.services import topics_from_names
-from mhr.clearinghouse.tests.factories import ResourceFactory, published, resource_in_status
+from mhr.clearinghouse.tests.factories import SECRET, ResourceFactory, published, resource_in_status
 
 URL = reverse("clearinghouse:feed")
 ATOM = "{http://www.w3.org/2005/Atom}"
-SECRET = "Zanzibar-only-members-phrase"
 
 
 def entries(response) -> list[ET.Element]:

@@ -5,17 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from mhr.accounts.models import User
 from mhr.clearinghouse.models import Resource
-from mhr.clearinghouse.tests.factories import pdf_attachment, published, resource_in_status
-
-SECRET = "Zanzibar-only-members-phrase"
-
-
-@pytest.fixture
-def outsider(db) -> User:
-    """Signed in, but with no agency membership and no staff role: not a member."""
-    return User.objects.create_user(email="olive@example.com", password="x" * 20)
+from mhr.clearinghouse.tests.factories import SECRET, pdf_attachment, published, resource_in_status
 
 
 @pytest.fixture

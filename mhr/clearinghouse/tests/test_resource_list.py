@@ -7,20 +7,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mhr.accounts.models import User
 from mhr.clearinghouse import search, selectors
 from mhr.clearinghouse.models import Resource
 from mhr.clearinghouse.services import topics_from_names
-from mhr.clearinghouse.tests.factories import ResourceFactory, published, resource_in_status
+from mhr.clearinghouse.tests.factories import SECRET, ResourceFactory, published, resource_in_status
 
 URL = reverse("clearinghouse:resource_list")
-SECRET = "Zanzibar-only-members-phrase"
-
-
-@pytest.fixture
-def outsider(db) -> User:
-    """Signed in, but with no agency membership and no staff role: not a member."""
-    return User.objects.create_user(email="olive@example.com", password="x" * 20)
 
 
 @pytest.fixture
@@ -414,7 +406,7 @@ class TestSearch:
         content = response.content.decode()
         assert response.status_code == 200
         assert titles(response) == ["Resolution on co-responder programs"]
-        assert "1 resource match “co-responder”" in content
+        assert "1 resource matches “co-responder”" in content
         assert "<mark>" in content
         assert '<h2 id="results-heading">Search results</h2>' in content
 
