@@ -119,3 +119,21 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def one_mind(db):
+    """The One Mind Campaign as its data migration seeds it.
+
+    Transactional tests (the browser ones) flush migration data, so tests that need the campaign
+    re-run the idempotent seed instead of trusting it is still there.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from mhr.campaigns.models import Campaign
+
+    seed = importlib.import_module("mhr.campaigns.migrations.0002_one_mind_campaign").seed
+    seed(apps, None)
+    return Campaign.objects.get(slug="one-mind")

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mhr.audit",
     "mhr.accounts",
     "mhr.clearinghouse",
+    "mhr.campaigns",
     "mhr.api",
 ]
 
