@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("mhr.accounts.urls")),
     path("resources/", include("mhr.clearinghouse.urls")),
     path("staff/resources/", include("mhr.clearinghouse.staff_urls")),
+    path("campaign/", include("mhr.campaigns.urls")),
+    path("agency/campaign/", include("mhr.campaigns.agency_urls")),
     path("admin/", admin.site.urls),
     *api_urlpatterns,
 ]
