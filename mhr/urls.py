@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/resources/", include("mhr.clearinghouse.staff_urls")),
     path("campaign/", include("mhr.campaigns.urls")),
     path("agency/campaign/", include("mhr.campaigns.agency_urls")),
+    path("audit/", include("mhr.audit.urls")),
     path("admin/", admin.site.urls),
     *api_urlpatterns,
 ]
