@@ -16,6 +16,10 @@ class AuditEvent(models.Model):
         SIGN_IN = "auth.sign_in", "Signed in"
         SIGN_IN_FAILED = "auth.sign_in_failed", "Sign-in failed"
         SIGN_OUT = "auth.sign_out", "Signed out"
+        ACCOUNT_LOCKED = "auth.account_locked", "Account locked after failed sign-ins"
+        ACCOUNT_UNLOCKED = "auth.account_unlocked", "Account unlocked"
+        SESSION_EXPIRED = "auth.session_expired", "Session expired"
+        USER_DEACTIVATED = "user.deactivated", "User deactivated"
         PASSWORD_RESET_REQUESTED = "auth.password_reset_requested", "Password reset requested"
         PASSWORD_CHANGED = "auth.password_changed", "Password changed"
         USER_CREATED = "user.created", "User created"
@@ -41,7 +45,9 @@ class AuditEvent(models.Model):
         FAILURE = "failure", "Failure"
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
-    event_type = models.CharField(max_length=64, choices=EventType.choices, db_index=True)
+    # Values come from EventType; not declared as field choices so that adding an event type
+    # never needs a migration of this large, append-only table.
+    event_type = models.CharField(max_length=64, db_index=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -69,3 +75,9 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.event_type} {self.object_repr}"
+
+    def get_event_type_display(self) -> str:
+        try:
+            return str(self.EventType(self.event_type).label)
+        except ValueError:
+            return self.event_type
