@@ -88,20 +88,32 @@ def _corpus_words() -> list[list[str]]:
 
 
 class TextMaker:
-    """A bigram chain over the domain research, sampled into a pool of sentences."""
+    """A bigram chain over the domain research.
+
+    Most text comes from a pool of reused sentences (boilerplate-like, so common words are very
+    common), but pool sentences never contain words that are rare in the research; every resource
+    also gets a few freshly generated sentences, which is where rare words turn up, so a word seen
+    once in the research lands in a few hundred resources at most rather than thousands.
+    """
+
+    RARE_BELOW = 5
 
     def __init__(self, seed: int = 7) -> None:
         self.random = random.Random(seed)
         chain: dict[str, list[str]] = {}
         starts = []
+        counts: dict[str, int] = {}
         for words in _corpus_words():
             starts.append(words[0])
+            for word in words:
+                counts[word.lower()] = counts.get(word.lower(), 0) + 1
             for a, b in zip(words, words[1:], strict=False):
                 chain.setdefault(a.lower(), []).append(b)
         self.chain = chain
         self.starts = starts
-        self.pool = [self._sentence() for _ in range(30_000)]
-        self.vocabulary = sorted({w.lower() for words in _corpus_words() for w in words})
+        self.rare = {word for word, count in counts.items() if count < self.RARE_BELOW}
+        self.pool = [self._common_sentence() for _ in range(30_000)]
+        self.vocabulary = sorted(counts)
 
     def _sentence(self) -> str:
         word = self.random.choice(self.starts)
@@ -112,8 +124,16 @@ class TextMaker:
             words.append(word)
         return " ".join(words).capitalize() + "."
 
-    def sentences(self, count: int) -> str:
-        return " ".join(self.random.choices(self.pool, k=count))
+    def _common_sentence(self) -> str:
+        words = [w for w in self._sentence().split() if w.strip(".").lower() not in self.rare]
+        return (" ".join(words) or "Crisis response").capitalize().rstrip(".") + "."
+
+    def sentences(self, count: int, fresh: int = 1) -> str:
+        """`count` sentences, `fresh` of them newly generated (the rest from the pool)."""
+        chosen = self.random.choices(self.pool, k=max(0, count - fresh))
+        for _ in range(min(fresh, count)):
+            chosen.insert(self.random.randint(0, len(chosen)), self._sentence())
+        return " ".join(chosen)
 
     def title(self) -> str:
         words = self.random.choice(self.pool).rstrip(".").split()[: self.random.randint(4, 9)]
@@ -151,8 +171,11 @@ def phase_generate(n: int) -> None:
                         title=maker.title(),
                         slug=f"bench-{i}",
                         resource_type=rng.choice(types),
-                        summary=maker.sentences(2),
-                        body="\n\n".join(maker.sentences(rng.randint(3, 6)) for _ in range(2)),
+                        summary=maker.sentences(2, fresh=0),
+                        body="\n\n".join(
+                            maker.sentences(rng.randint(3, 6), fresh=int(i % 4 == 0))
+                            for _ in range(2)
+                        ),
                         published_on=datetime.date(2005, 1, 1)
                         + datetime.timedelta(days=rng.randint(0, 7300)),
                         access="members" if rng.random() < 0.2 else "public",
@@ -179,7 +202,9 @@ def phase_generate(n: int) -> None:
                             size_bytes=100_000,
                             sha256=f"{item.pk:064x}",
                             page_count=pages,
-                            extracted_text="\n\n".join(maker.sentences(28) for _ in range(pages)),
+                            extracted_text="\n\n".join(
+                                maker.sentences(28, fresh=int(page == 0)) for page in range(pages)
+                            ),
                         )
                     )
             through.objects.bulk_create(links)

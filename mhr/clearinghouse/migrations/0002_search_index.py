@@ -2,7 +2,9 @@
 
 The tables are not Django models; mhr.clearinghouse.search reads and writes them with raw SQL.
 There is deliberately no foreign key to the resource table on PostgreSQL (Django's test flush
-truncates model tables without CASCADE); searches join on published resources instead.
+truncates model tables without CASCADE). The filter and sort keys (type, access, publication date,
+title) are copied into the index (on SQLite into a narrow table of their own) so searches never
+join the resource table per match.
 After migrating an existing database, run `mhr reindex`.
 """
 
@@ -16,6 +18,9 @@ POSTGRES_FORWARD = [
     CREATE TABLE clearinghouse_search_doc (
         resource_id bigint PRIMARY KEY,
         is_public boolean NOT NULL,
+        resource_type text NOT NULL,
+        published_on date NULL,
+        title_key text NOT NULL,
         head_text text NOT NULL,
         full_text text NOT NULL,
         head_tsv tsvector NOT NULL,
@@ -28,6 +33,12 @@ POSTGRES_FORWARD = [
     """,
     "CREATE INDEX clearinghouse_search_doc_open_gin ON clearinghouse_search_doc USING gin (open_tsv)",
     "CREATE INDEX clearinghouse_search_doc_full_gin ON clearinghouse_search_doc USING gin (full_tsv)",
+    # Date and title orders walk these and stop after one page of matches.
+    "CREATE INDEX clearinghouse_search_doc_newest ON clearinghouse_search_doc "
+    "(published_on DESC NULLS LAST, resource_id DESC)",
+    "CREATE INDEX clearinghouse_search_doc_oldest ON clearinghouse_search_doc "
+    "(published_on ASC NULLS LAST, resource_id ASC)",
+    "CREATE INDEX clearinghouse_search_doc_title ON clearinghouse_search_doc (title_key, resource_id)",
     """
     CREATE TABLE clearinghouse_search_word (
         word text COLLATE "C" PRIMARY KEY,
@@ -72,6 +83,25 @@ SQLITE_FORWARD = [
         full_words text NOT NULL
     )
     """,
+    # Filter and sort keys in a narrow table of their own: a text row spans many pages, this one
+    # is a few dozen bytes, so checking filters and walking in date or title order stays cheap.
+    """
+    CREATE TABLE clearinghouse_search_key (
+        resource_id integer PRIMARY KEY
+            REFERENCES clearinghouse_resource (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        is_public bool NOT NULL,
+        resource_type text NOT NULL,
+        published_on date NULL,
+        title_key text NOT NULL
+    )
+    """,
+    "CREATE INDEX clearinghouse_search_key_date ON clearinghouse_search_key "
+    "(published_on, resource_id)",
+    # SQLite puts NULL first; the oldest-first order puts undated resources last instead.
+    "CREATE INDEX clearinghouse_search_key_oldest ON clearinghouse_search_key "
+    "(published_on IS NULL, published_on, resource_id)",
+    "CREATE INDEX clearinghouse_search_key_title ON clearinghouse_search_key "
+    "(title_key, resource_id)",
     """
     CREATE VIEW clearinghouse_search_open_content AS
     SELECT resource_id, title, summary, topics,
@@ -131,6 +161,7 @@ SQLITE_BACKWARD = [
     "DROP TABLE IF EXISTS clearinghouse_search_open",
     "DROP TABLE IF EXISTS clearinghouse_search_full",
     "DROP VIEW IF EXISTS clearinghouse_search_open_content",
+    "DROP TABLE IF EXISTS clearinghouse_search_key",
     "DROP TABLE IF EXISTS clearinghouse_search_doc",
 ]
 

@@ -144,7 +144,16 @@ def reindex_all() -> int:
                 Resource.objects.published()
                 .filter(pk__gt=last_id)
                 .order_by("pk")
-                .only("id", "title", "summary", "body", "access", "status")
+                .only(
+                    "id",
+                    "title",
+                    "summary",
+                    "body",
+                    "access",
+                    "status",
+                    "resource_type",
+                    "published_on",
+                )
                 .prefetch_related(
                     Prefetch("topics", queryset=Topic.objects.only("id", "name")), _with_text()
                 )[:REINDEX_BATCH]
@@ -225,10 +234,18 @@ def search_resources(request: SearchRequest) -> SearchPage:
 
 
 def _load(ids: list[int]) -> dict[int, Resource]:
-    resources = Resource.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.order_by("name"))
+    # By primary key only (a status condition would let SQLite pick the status index and scan).
+    resources = (
+        Resource.objects.filter(pk__in=ids)
+        .order_by()
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
     )
-    return {resource.pk: resource for resource in resources}
+    # Checked again here in case the index is behind a status change made outside the services.
+    return {
+        resource.pk: resource
+        for resource in resources
+        if resource.status == Resource.Status.PUBLISHED
+    }
 
 
 def _search(request: SearchRequest, filters: Filters, parsed: ParsedQuery) -> SearchPage:

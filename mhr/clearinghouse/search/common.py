@@ -30,35 +30,35 @@ def placeholders(values: tuple | list) -> str:
 
 
 def filter_sql(filters: Filters) -> tuple[str, list[object]]:
-    """WHERE clauses on the resource table aliased `r`."""
-    clauses = ["r.status = %s"]
-    params: list[object] = [Resource.Status.PUBLISHED.value]
+    """WHERE clauses on the index table aliased `d`, which holds only published resources."""
+    clauses = ["1 = 1"]
+    params: list[object] = []
     if filters.resource_types:
-        clauses.append(f"r.resource_type IN ({placeholders(filters.resource_types)})")
+        clauses.append(f"d.resource_type IN ({placeholders(filters.resource_types)})")
         params += list(filters.resource_types)
     if filters.access:
-        clauses.append("r.access = %s")
-        params.append(filters.access)
+        clauses.append("d.is_public = %s")
+        params.append(filters.access == Resource.Access.PUBLIC)
     if filters.years:
         ranges = []
         for year in filters.years:
-            ranges.append("(r.published_on >= %s AND r.published_on < %s)")
+            ranges.append("(d.published_on >= %s AND d.published_on < %s)")
             params += [datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)]
         clauses.append("(" + " OR ".join(ranges) + ")")
     if filters.topics:
         through = Resource.topics.through._meta.db_table
         topic_table = Topic._meta.db_table
+        # The through table's (resource_id, topic_id) index answers this without the resource row.
         clauses.append(
-            f"EXISTS (SELECT 1 FROM {through} rt JOIN {topic_table} t ON t.id = rt.topic_id "
-            f"WHERE rt.resource_id = r.id AND t.slug IN ({placeholders(filters.topics)}))"
+            f"EXISTS (SELECT 1 FROM {through} rt WHERE rt.resource_id = d.resource_id "
+            f"AND rt.topic_id IN (SELECT t.id FROM {topic_table} t "
+            f"WHERE t.slug IN ({placeholders(filters.topics)})))"
         )
         params += list(filters.topics)
     return " AND ".join(clauses), params
 
 
+# Relevance order over the candidates (`c`); date and title orders are per engine.
 ORDERS = {
     "relevance": "c.score DESC, c.published_on DESC NULLS LAST, c.id DESC",
-    "newest": "c.published_on DESC NULLS LAST, c.id DESC",
-    "oldest": "c.published_on ASC NULLS LAST, c.id ASC",
-    "title": "lower(c.title) ASC, c.id ASC",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from mhr.clearinghouse.models import Resource
@@ -21,6 +22,10 @@ class Document:
     topics: str
     body: str
     attachments: str
+    # Filter and sort keys, copied so searches need not join the resource table.
+    resource_type: str = ""
+    published_on: datetime.date | None = None
+    title_key: str = ""
 
     @property
     def head_text(self) -> str:
@@ -59,4 +64,8 @@ def document_for(
         topics=_clip(", ".join(topic_names)),
         body=_clip(markdown_to_text(resource.body or "")),
         attachments=_clip("\n\n".join(text for text in attachment_texts if text)),
+        resource_type=resource.resource_type,
+        published_on=resource.published_on,
+        # Same order as lower(title) on the resource table.
+        title_key=resource.title.lower(),
     )

@@ -27,14 +27,20 @@ from mhr.clearinghouse.search.query import MARK_END, MARK_START, ParsedQuery
 CONFIG = "english"
 # ts_rank weights in {D, C, B, A} order: attachments, body, summary/topics, title.
 WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
+# Snippets highlight within the first this-many characters of the text: ts_headline parses all
+# of what it is given, and whole attachments cost milliseconds each. A match found only later
+# shows the summary instead.
+SNIPPET_WINDOW = 2500
 HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, ShortWord=3"
 )
 
 WRITE_SQL = f"""
-INSERT INTO {DOC_TABLE} (resource_id, is_public, head_text, full_text, head_tsv, body_tsv,
+INSERT INTO {DOC_TABLE} (resource_id, is_public, resource_type, published_on, title_key,
+                         head_text, full_text, head_tsv, body_tsv,
                          open_tsv, full_tsv, head_words, full_words)
-SELECT %(id)s, %(public)s, %(head_text)s, %(full_text)s, t.h, t.b,
+SELECT %(id)s, %(public)s, %(resource_type)s, %(published_on)s, %(title_key)s,
+       %(head_text)s, %(full_text)s, t.h, t.b,
        CASE WHEN %(public)s THEN t.h || t.b || t.a ELSE t.h END, t.h || t.b || t.a,
        %(head_words)s, %(full_words)s
 FROM (SELECT setweight(to_tsvector('{CONFIG}', %(title)s), 'A')
@@ -42,7 +48,8 @@ FROM (SELECT setweight(to_tsvector('{CONFIG}', %(title)s), 'A')
              setweight(to_tsvector('{CONFIG}', %(body)s), 'C') AS b,
              setweight(to_tsvector('{CONFIG}', %(attachments)s), 'D') AS a) AS t
 ON CONFLICT (resource_id) DO UPDATE SET
-    is_public = EXCLUDED.is_public, head_text = EXCLUDED.head_text,
+    is_public = EXCLUDED.is_public, resource_type = EXCLUDED.resource_type,
+    published_on = EXCLUDED.published_on, title_key = EXCLUDED.title_key, head_text = EXCLUDED.head_text,
     full_text = EXCLUDED.full_text, head_tsv = EXCLUDED.head_tsv, body_tsv = EXCLUDED.body_tsv,
     open_tsv = EXCLUDED.open_tsv, full_tsv = EXCLUDED.full_tsv,
     head_words = EXCLUDED.head_words, full_words = EXCLUDED.full_words
@@ -53,6 +60,9 @@ def _write_params(document: Document, head_words: set[str], full_words: set[str]
     return {
         "id": document.resource_id,
         "public": document.is_public,
+        "resource_type": document.resource_type,
+        "published_on": document.published_on,
+        "title_key": document.title_key,
         "head_text": document.head_text,
         "full_text": document.full_text,
         "title": document.title,
@@ -108,6 +118,8 @@ def candidates(
     query, query_params = tsquery(parsed)
     where, where_params = filter_sql(filters)
     column = "full_tsv" if viewer_is_member else "open_tsv"
+    # The filters come before the match: PostgreSQL keeps the written order among conditions of
+    # equal cost, so a scan checks the cheap columns before reading a large tsvector.
     if sort != "relevance":
         return _sorted(
             cursor, query, query_params, column, where, where_params, sort, limit, offset
@@ -120,8 +132,8 @@ def candidates(
         *query_params,
         viewer_is_member,
         *query_params,
-        *query_params,
         *where_params,
+        *query_params,
         CANDIDATE_LIMIT,
         limit,
         offset,
@@ -129,9 +141,9 @@ def candidates(
     cursor.execute(
         f"""
         SELECT c.id, c.score, count(*) OVER () FROM (
-            SELECT r.id, r.published_on, r.title, {score} AS score
-            FROM {DOC_TABLE} d JOIN clearinghouse_resource r ON r.id = d.resource_id
-            WHERE d.{column} @@ {query} AND {where}
+            SELECT d.resource_id AS id, d.published_on, {score} AS score
+            FROM {DOC_TABLE} d
+            WHERE {where} AND d.{column} @@ {query}
             LIMIT %s
         ) AS c
         ORDER BY {ORDERS["relevance"]}
@@ -145,34 +157,38 @@ def candidates(
 
 
 SORTED_ORDERS = {
-    "newest": "r.published_on DESC NULLS LAST, r.id DESC",
-    "oldest": "r.published_on ASC NULLS LAST, r.id ASC",
-    "title": "lower(r.title) ASC, r.id ASC",
+    "newest": "d.published_on DESC NULLS LAST, d.resource_id DESC",
+    "oldest": "d.published_on ASC NULLS LAST, d.resource_id ASC",
+    "title": "d.title_key ASC, d.resource_id ASC",
 }
 
 
 def _sorted(cursor, query, query_params, column, where, where_params, sort, limit, offset):
-    """Date and title orders over every match; the total stops at the candidate limit."""
+    """Date and title orders over every match; the total stops at the candidate limit.
+
+    The order matches an index on the index table, so the planner can walk it and stop after one
+    page when matches are common, or sort the few matches when they are rare.
+    """
     cursor.execute(
         f"""
         SELECT count(*) FROM (
-            SELECT 1 FROM {DOC_TABLE} d JOIN clearinghouse_resource r ON r.id = d.resource_id
-            WHERE d.{column} @@ {query} AND {where} LIMIT %s
+            SELECT 1 FROM {DOC_TABLE} d
+            WHERE {where} AND d.{column} @@ {query} LIMIT %s
         ) AS c
         """,
-        [*query_params, *where_params, CANDIDATE_LIMIT],
+        [*where_params, *query_params, CANDIDATE_LIMIT],
     )
     total = cursor.fetchone()[0]
     if not total:
         return [], 0
     cursor.execute(
         f"""
-        SELECT r.id FROM {DOC_TABLE} d JOIN clearinghouse_resource r ON r.id = d.resource_id
-        WHERE d.{column} @@ {query} AND {where}
+        SELECT d.resource_id FROM {DOC_TABLE} d
+        WHERE {where} AND d.{column} @@ {query}
         ORDER BY {SORTED_ORDERS[sort]}
         LIMIT %s OFFSET %s
         """,
-        [*query_params, *where_params, limit, offset],
+        [*where_params, *query_params, limit, offset],
     )
     return [(row[0], 0.0) for row in cursor.fetchall()], total
 
@@ -188,12 +204,19 @@ def snippets(
         f"""
         SELECT d.resource_id, ts_headline('{CONFIG}',
             CASE WHEN d.head_tsv @@ {query} THEN d.head_text
-                 WHEN d.is_public OR %s THEN d.full_text
+                 WHEN d.is_public OR %s THEN left(d.full_text, %s)
                  ELSE d.head_text END,
             {query}, %s)
         FROM {DOC_TABLE} d WHERE d.resource_id IN ({placeholders(ids)})
         """,
-        [*query_params, viewer_is_member, *query_params, HEADLINE_OPTIONS, *ids],
+        [
+            *query_params,
+            viewer_is_member,
+            SNIPPET_WINDOW,
+            *query_params,
+            HEADLINE_OPTIONS,
+            *ids,
+        ],
     )
     return dict(cursor.fetchall())
 

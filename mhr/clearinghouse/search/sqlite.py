@@ -25,6 +25,7 @@ from mhr.clearinghouse.search.query import MARK_END, MARK_START, ParsedQuery
 
 FULL = "clearinghouse_search_full"
 OPEN = "clearinghouse_search_open"
+KEY_TABLE = "clearinghouse_search_key"
 # bm25 column weights: title, summary, topics, body, attachments.
 BM25 = "10.0, 5.0, 5.0, 2.0, 1.0"
 
@@ -32,6 +33,10 @@ WRITE_SQL = f"""
 INSERT INTO {DOC_TABLE} (resource_id, is_public, title, summary, topics, body, attachments,
                          head_words, full_words)
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+"""
+WRITE_KEY_SQL = f"""
+INSERT INTO {KEY_TABLE} (resource_id, is_public, resource_type, published_on, title_key)
+VALUES (%s, %s, %s, %s, %s)
 """
 
 
@@ -49,21 +54,52 @@ def _write_params(document: Document, head_words: set[str], full_words: set[str]
     ]
 
 
+def _key_params(document: Document) -> list:
+    return [
+        document.resource_id,
+        document.is_public,
+        document.resource_type,
+        document.published_on,
+        document.title_key,
+    ]
+
+
 def write(cursor, document: Document, head_words: set[str], full_words: set[str]) -> None:
     delete(cursor, document.resource_id)
     cursor.execute(WRITE_SQL, _write_params(document, head_words, full_words))
+    cursor.execute(WRITE_KEY_SQL, _key_params(document))
 
 
 def write_many(cursor, items: Iterable[tuple[Document, set[str], set[str]]]) -> None:
+    items = list(items)
     cursor.executemany(WRITE_SQL, [_write_params(*item) for item in items])
+    cursor.executemany(WRITE_KEY_SQL, [_key_params(item[0]) for item in items])
 
 
 def delete(cursor, resource_id: int) -> None:
     cursor.execute(f"DELETE FROM {DOC_TABLE} WHERE resource_id = %s", [resource_id])
+    cursor.execute(f"DELETE FROM {KEY_TABLE} WHERE resource_id = %s", [resource_id])
+
+
+DELETE_TRIGGER = "clearinghouse_search_doc_delete"
 
 
 def clear(cursor) -> None:
+    # Emptying the FTS tables at once is far cheaper than the delete trigger re-tokenizing every
+    # old row, so the trigger is set aside (in this transaction) while the text table is emptied.
+    cursor.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [DELETE_TRIGGER]
+    )
+    row = cursor.fetchone()
+    cursor.execute(f"DELETE FROM {KEY_TABLE}")
+    if row is None:
+        cursor.execute(f"DELETE FROM {DOC_TABLE}")
+        return
+    cursor.execute(f"DROP TRIGGER {DELETE_TRIGGER}")
+    for table in (FULL, OPEN):
+        cursor.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
     cursor.execute(f"DELETE FROM {DOC_TABLE}")
+    cursor.execute(row[0])
 
 
 def after_rebuild(cursor) -> None:
@@ -90,9 +126,9 @@ def candidates(
     cursor.execute(
         f"""
         SELECT c.id, c.score, count(*) OVER () FROM (
-            SELECT r.id AS id, r.published_on AS published_on, r.title AS title,
+            SELECT d.resource_id AS id, d.published_on AS published_on,
                    -bm25({table}, {BM25}) AS score
-            FROM {table} CROSS JOIN clearinghouse_resource r ON r.id = {table}.rowid
+            FROM {table} CROSS JOIN {KEY_TABLE} d ON d.resource_id = {table}.rowid
             WHERE {table} MATCH %s AND {where}
             ORDER BY {table}.rowid DESC
             LIMIT %s
@@ -109,18 +145,21 @@ def candidates(
 
 SORTED_ORDERS = {
     # SQLite sorts NULL first, so DESC already puts undated resources last.
-    "newest": "r.published_on DESC, r.id DESC",
-    "oldest": "r.published_on IS NULL, r.published_on ASC, r.id ASC",
-    "title": "lower(r.title) ASC, r.id ASC",
+    "newest": "d.published_on DESC, d.resource_id DESC",
+    "oldest": "d.published_on IS NULL, d.published_on ASC, d.resource_id ASC",
+    "title": "d.title_key ASC, d.resource_id ASC",
 }
 
 
 def _sorted(cursor, parsed, table, where, where_params, sort, limit, offset):
-    """Date and title orders over every match: walk resources in order, keep the matching ones."""
+    """Date and title orders over every match.
+
+    The order keys live in the narrow key table, which has an index for each order.
+    """
     cursor.execute(
         f"""
         SELECT count(*) FROM (
-            SELECT 1 FROM {table} CROSS JOIN clearinghouse_resource r ON r.id = {table}.rowid
+            SELECT 1 FROM {table} CROSS JOIN {KEY_TABLE} d ON d.resource_id = {table}.rowid
             WHERE {table} MATCH %s AND {where} LIMIT %s
         )
         """,
@@ -129,10 +168,13 @@ def _sorted(cursor, parsed, table, where, where_params, sort, limit, offset):
     total = cursor.fetchone()[0]
     if not total:
         return [], 0
+    # Few matches: look each one up and sort them. Many: walk the date or title index and stop
+    # after one page (the unary + keeps SQLite from driving the walk by the match list instead).
+    drive = "d.resource_id" if total < CANDIDATE_LIMIT else "+d.resource_id"
     cursor.execute(
         f"""
-        SELECT r.id FROM clearinghouse_resource r
-        WHERE r.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s) AND {where}
+        SELECT d.resource_id FROM {KEY_TABLE} d
+        WHERE {drive} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s) AND {where}
         ORDER BY {SORTED_ORDERS[sort]}
         LIMIT %s OFFSET %s
         """,
