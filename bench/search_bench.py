@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_DOC = Path("/work/shared/docs/domain.md")
+# The shared research notes sit beside the checkout (../shared); MHR_SHARED_DOCS overrides.
+DOMAIN_DOC = Path(os.environ.get("MHR_SHARED_DOCS", ROOT.parent / "shared" / "docs")) / "domain.md"
 SQLITE_PATH = Path("/tmp/mhr_bench.sqlite3")
 PG_URL = "postgres://postgres@127.0.0.1:5432/mhr_bench"
 TOPICS = [
