@@ -109,6 +109,16 @@ def reviewer(db) -> User:
     )
 
 
+def _stamp_session(client, user) -> None:
+    """Stamp the session as the sign-in view does, so the first request is not a session write."""
+    import time
+
+    session = client.session
+    now = time.time()
+    session.update({"mhr_epoch": user.session_epoch, "mhr_auth_at": now, "mhr_seen_at": now})
+    session.save()
+
+
 @pytest.fixture
 def client_for(client):
     """`client_for(user)` signs the test client in as that user (None stays anonymous)."""
@@ -116,6 +126,7 @@ def client_for(client):
     def sign_in(user):
         if user is not None:
             client.force_login(user)
+            _stamp_session(client, user)
         return client
 
     return sign_in
@@ -137,3 +148,11 @@ def one_mind(db):
     seed = importlib.import_module("mhr.campaigns.migrations.0002_one_mind_campaign").seed
     seed(apps, None)
     return Campaign.objects.get(slug="one-mind")
+
+
+@pytest.fixture
+def client_factory(db):
+    """Separate browsers for one user, e.g. a laptop and a phone."""
+    from django.test import Client
+
+    return Client

@@ -18,6 +18,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from mhr.accounts.models import Agency, ApiToken, Membership, User
+from mhr.accounts.security import user_deactivate, user_unlock
 from mhr.accounts.services import (
     agency_create,
     agency_update,
@@ -97,7 +98,8 @@ class UserAdmin(StaffAdministratorPermissions, DjangoUserAdmin):
     list_select_related = ("membership__agency",)
     search_fields = ("email", "full_name", "membership__agency__name")
     ordering = ("email",)
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "locked_at")
+    actions = ["unlock_accounts"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "title")}),
@@ -109,7 +111,7 @@ class UserAdmin(StaffAdministratorPermissions, DjangoUserAdmin):
                 "fields": ("is_superuser", "groups", "user_permissions"),
             },
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        ("Dates", {"fields": ("last_login", "date_joined", "locked_at")}),
     )
     add_fieldsets = (
         (
@@ -129,6 +131,14 @@ class UserAdmin(StaffAdministratorPermissions, DjangoUserAdmin):
             },
         ),
     )
+
+    @admin.action(description="Unlock selected accounts")
+    def unlock_accounts(self, request: HttpRequest, queryset: Any) -> None:
+        unlocked = 0
+        for user in queryset.filter(locked_at__isnull=False):
+            user_unlock(user=user, unlocked_by=request.user, request=request)
+            unlocked += 1
+        self.message_user(request, f"{unlocked} account(s) unlocked.")
 
     @admin.display(description="Agency", ordering="membership__agency__name")
     def agency(self, obj: User) -> str:
@@ -159,9 +169,18 @@ class UserAdmin(StaffAdministratorPermissions, DjangoUserAdmin):
             return
         concrete = {f.name for f in User._meta.concrete_fields}
         changed = [name for name in form.changed_data if name in concrete and name != "password"]
+        if "is_active" in changed and not obj.is_active:
+            # Deactivation also ends sessions and revokes tokens; the service does all of it.
+            changed.remove("is_active")
+            obj.is_active = True
+            if changed:
+                obj.save(update_fields=changed)
+            user_deactivate(user=obj, deactivated_by=request.user, reason="admin", request=request)
+            changed.append("is_active")
+        elif changed:
+            obj.save(update_fields=changed)
         if not changed:
             return
-        obj.save(update_fields=changed)
         audit_record(
             event_type=AuditEvent.EventType.USER_CHANGED,
             actor=request.user,

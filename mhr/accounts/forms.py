@@ -5,6 +5,11 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from mhr.accounts.models import Agency, Membership
 
+SIGN_IN_FAILED_MESSAGE = (
+    "The email address or password is not correct. After 5 failed attempts an account is "
+    "locked; your agency coordinator or the association can unlock it."
+)
+
 
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
@@ -12,9 +17,10 @@ class SignInForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     error_messages = {
-        # One message for every failure, so the form never reveals whether an account exists.
-        "invalid_login": "The email address or password is not correct.",
-        "inactive": "The email address or password is not correct.",
+        # One message for every failure, so the form never reveals whether an account exists
+        # or is locked.
+        "invalid_login": SIGN_IN_FAILED_MESSAGE,
+        "inactive": SIGN_IN_FAILED_MESSAGE,
     }
 
 

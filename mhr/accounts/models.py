@@ -59,6 +59,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         "admin site access", default=False, help_text="Can sign in to the Django admin."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when too many sign-ins fail; only a coordinator or staff administrator clears it.
+    locked_at = models.DateTimeField(null=True, blank=True)
+    # Raised on sign-out and deactivation: every session started under an older value ends.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -231,3 +235,23 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SignInAttempt(models.Model):
+    """Every password check, kept to enforce lockout and per-address limits."""
+
+    email = models.CharField(max_length=254)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    succeeded = models.BooleanField()
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [
+            models.Index(fields=["email", "occurred_at"], name="signin_email_time_idx"),
+            models.Index(fields=["ip_address", "occurred_at"], name="signin_ip_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        outcome = "ok" if self.succeeded else "failed"
+        return f"{self.email} {outcome} {self.occurred_at:%Y-%m-%d %H:%M:%S}"

@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("agency/", views.agency_detail, name="agency_detail"),
     path("agency/members/<int:membership_id>/role/", views.membership_role, name="membership_role"),
+    path("agency/members/<int:membership_id>/unlock/", views.member_unlock, name="member_unlock"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

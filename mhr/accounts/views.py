@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mhr.accounts.access import access_agency_object, require_membership
 from mhr.accounts.forms import AgencyForm, ApiTokenForm, MembershipRoleForm, SignInForm
+from mhr.accounts.middleware import start_session
 from mhr.accounts.models import Agency, ApiToken, Membership
+from mhr.accounts.security import user_end_sessions, user_unlock
 from mhr.accounts.selectors import agency_member_list, api_token_list
 from mhr.accounts.services import (
     agency_update,
@@ -23,36 +26,25 @@ from mhr.audit.services import audit_record
 
 
 class SignInView(auth_views.LoginView):
+    # Attempts, lockout and their audit rows are recorded by LockoutModelBackend on every path.
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(
-            event_type=AuditEvent.EventType.SIGN_IN, actor=form.get_user(), request=self.request
-        )
+        start_session(self.request)
         return response
-
-    def form_invalid(self, form):
-        # The attempted address is kept for the audit trail; the page itself reveals nothing.
-        audit_record(
-            event_type=AuditEvent.EventType.SIGN_IN_FAILED,
-            outcome=AuditEvent.Outcome.FAILURE,
-            request=self.request,
-            extra={"email": (self.request.POST.get("username") or "")[:254]},
-        )
-        return super().form_invalid(form)
 
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
-    from django.contrib.auth import logout
-
     if request.user.is_authenticated:
         audit_record(event_type=AuditEvent.EventType.SIGN_OUT, actor=request.user, request=request)
+        # Signing out here ends the user's sessions on every device.
+        user_end_sessions(user=request.user)
     logout(request)
-    messages.success(request, "You have signed out.")
+    messages.success(request, "You have signed out of every device.")
     return redirect("home")
 
 
@@ -160,3 +152,17 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         request, f"Token “{token.name}” revoked. Programs using it can no longer connect."
     )
     return redirect("accounts:token_list")
+
+
+@login_required
+@require_POST
+def member_unlock(request: HttpRequest, membership_id: int) -> HttpResponse:
+    target = access_agency_object(
+        request.user,
+        Membership.objects.select_related("user", "agency"),
+        need_coordinator=True,
+        pk=membership_id,
+    )
+    user_unlock(user=target.user, unlocked_by=request.user, request=request)
+    messages.success(request, f"{target.user.email} can sign in again.")
+    return redirect("accounts:agency_detail")

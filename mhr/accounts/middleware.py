@@ -1,0 +1,70 @@
+"""Server-side session limits: idle timeout, absolute lifetime, and 'sign out everywhere'."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+from mhr.audit.models import AuditEvent
+from mhr.audit.services import audit_record
+
+# Refreshing the last-seen time on every request would write the session each time.
+SEEN_RESOLUTION_SECONDS = 30
+
+MESSAGES = {
+    "idle": "You were signed out after 30 minutes without activity. Sign in again to continue.",
+    "absolute": "Your session reached its 12-hour limit. Sign in again to continue.",
+    "ended": "Your session was ended because you signed out elsewhere or your account changed.",
+}
+
+
+def start_session(request: HttpRequest) -> None:
+    """Stamp a freshly signed-in session; call right after `login()`."""
+    now = time.time()
+    request.session["mhr_epoch"] = request.user.session_epoch
+    request.session["mhr_auth_at"] = now
+    request.session["mhr_seen_at"] = now
+
+
+class SessionSecurityMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request: HttpRequest) -> None:
+        session = request.session
+        if "mhr_epoch" not in session:
+            # Signed in through a path that did not stamp the session (e.g. the admin login).
+            start_session(request)
+            return
+        now = time.time()
+        reason = None
+        if session["mhr_epoch"] != request.user.session_epoch:
+            reason = "ended"
+        elif now - session.get("mhr_auth_at", 0) > settings.SESSION_ABSOLUTE_TIMEOUT:
+            reason = "absolute"
+        elif now - session.get("mhr_seen_at", 0) > settings.SESSION_IDLE_TIMEOUT:
+            reason = "idle"
+        if reason is None:
+            if now - session.get("mhr_seen_at", 0) > SEEN_RESOLUTION_SECONDS:
+                session["mhr_seen_at"] = now
+            return
+        user = request.user
+        audit_record(
+            event_type=AuditEvent.EventType.SESSION_EXPIRED,
+            actor=user,
+            request=request,
+            extra={"reason": reason},
+        )
+        logout(request)
+        messages.info(request, MESSAGES[reason])
