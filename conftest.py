@@ -115,7 +115,14 @@ def _stamp_session(client, user) -> None:
 
     session = client.session
     now = time.time()
-    session.update({"mhr_epoch": user.session_epoch, "mhr_auth_at": now, "mhr_seen_at": now})
+    session.update(
+        {
+            "mhr_epoch": user.session_epoch,
+            "mhr_auth_at": now,
+            "mhr_seen_at": now,
+            "mhr_mfa_ok": True,
+        }
+    )
     session.save()
 
 

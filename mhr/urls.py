@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from mhr.api.urls import urlpatterns as api_urlpatterns
 from mhr.core import views as core_views
@@ -16,6 +17,11 @@ urlpatterns = [
     path("campaign/", include("mhr.campaigns.urls")),
     path("agency/campaign/", include("mhr.campaigns.agency_urls")),
     path("audit/", include("mhr.audit.urls")),
+    # The admin signs in through the site's own sign-in, which enforces lockout and MFA.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:sign_in", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     *api_urlpatterns,
 ]

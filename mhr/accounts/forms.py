@@ -49,3 +49,14 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text="What will use this token, for example “RMS nightly export”.",
     )
+
+
+class MfaCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6 digits your authenticator app shows, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

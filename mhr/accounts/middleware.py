@@ -9,9 +9,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
+
+MFA_PENDING_KEY = "mhr_mfa_pending"
+MFA_PENDING_SECONDS = 5 * 60
+MFA_VERIFIED_KEY = "mhr_mfa_ok"
+# Paths a signed-in user who still has to set up MFA may reach.
+MFA_SETUP_ALLOWED = ("/accounts/mfa/", "/accounts/sign-out/", "/static/", "/healthz")
 
 # Refreshing the last-seen time on every request would write the session each time.
 SEEN_RESOLUTION_SECONDS = 30
@@ -23,12 +31,13 @@ MESSAGES = {
 }
 
 
-def start_session(request: HttpRequest) -> None:
+def start_session(request: HttpRequest, *, mfa_verified: bool = False) -> None:
     """Stamp a freshly signed-in session; call right after `login()`."""
     now = time.time()
     request.session["mhr_epoch"] = request.user.session_epoch
     request.session["mhr_auth_at"] = now
     request.session["mhr_seen_at"] = now
+    request.session[MFA_VERIFIED_KEY] = mfa_verified
 
 
 class SessionSecurityMiddleware:
@@ -39,7 +48,29 @@ class SessionSecurityMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             self._check(request)
+            if request.user.is_authenticated:
+                blocked = self._mfa_block(request)
+                if blocked is not None:
+                    return blocked
         return self.get_response(request)
+
+    @staticmethod
+    def _mfa_block(request: HttpRequest) -> HttpResponse | None:
+        """Staff and coordinators must pass MFA; until they have set it up they may only do that."""
+        if request.session.get(MFA_VERIFIED_KEY):
+            return None
+        if request.path.startswith(MFA_SETUP_ALLOWED) or request.path.startswith("/api/"):
+            return None
+        from mhr.accounts import mfa
+
+        has_device = mfa.has_confirmed_device(request.user)
+        if has_device:
+            # Signed in without the code (no path should allow it): start again properly.
+            logout(request)
+            return redirect(f"{reverse('accounts:sign_in')}?next={request.get_full_path()}")
+        if mfa.mfa_required(request.user):
+            return redirect(f"{reverse('accounts:mfa_setup')}?next={request.get_full_path()}")
+        return None
 
     def _check(self, request: HttpRequest) -> None:
         session = request.session

@@ -54,7 +54,12 @@ def record_attempt(
         request=request,
         extra={"email": email},
     )
-    if user is None or user.locked_at is not None:
+    if user is not None:
+        _lock_if_needed(user=user, email=email, request=request)
+
+
+def _lock_if_needed(*, user: User, email: str, request: HttpRequest | None) -> None:
+    if user.locked_at is not None:
         return
     since = timezone.now() - LOCKOUT_WINDOW
     failures = SignInAttempt.objects.filter(
@@ -71,6 +76,13 @@ def record_attempt(
             request=request,
             extra={"failures": failures},
         )
+
+
+def record_mfa_failure(*, user: User, request: HttpRequest | None) -> None:
+    """A wrong sign-in code counts toward the same lockout as a wrong password."""
+    email = user.email.lower()
+    SignInAttempt.objects.create(email=email, ip_address=request_ip(request), succeeded=False)
+    _lock_if_needed(user=user, email=email, request=request)
 
 
 def _agency_of(user: User) -> Any:

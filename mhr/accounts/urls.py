@@ -7,7 +7,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
+    path("sign-in/verify/", views.sign_in_verify, name="sign_in_verify"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    path("mfa/", views.mfa_setup, name="mfa_setup"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
@@ -41,6 +43,11 @@ urlpatterns = [
     path("agency/", views.agency_detail, name="agency_detail"),
     path("agency/members/<int:membership_id>/role/", views.membership_role, name="membership_role"),
     path("agency/members/<int:membership_id>/unlock/", views.member_unlock, name="member_unlock"),
+    path(
+        "agency/members/<int:membership_id>/reset-mfa/",
+        views.member_mfa_reset,
+        name="member_mfa_reset",
+    ),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

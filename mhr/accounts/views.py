@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import time
+
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,10 +11,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mhr.accounts import mfa
 from mhr.accounts.access import access_agency_object, require_membership
-from mhr.accounts.forms import AgencyForm, ApiTokenForm, MembershipRoleForm, SignInForm
-from mhr.accounts.middleware import start_session
-from mhr.accounts.models import Agency, ApiToken, Membership
+from mhr.accounts.forms import (
+    SIGN_IN_FAILED_MESSAGE,
+    AgencyForm,
+    ApiTokenForm,
+    MembershipRoleForm,
+    MfaCodeForm,
+    SignInForm,
+)
+from mhr.accounts.middleware import (
+    MFA_PENDING_KEY,
+    MFA_PENDING_SECONDS,
+    MFA_VERIFIED_KEY,
+    start_session,
+)
+from mhr.accounts.models import Agency, ApiToken, Membership, User
 from mhr.accounts.security import user_end_sessions, user_unlock
 from mhr.accounts.selectors import agency_member_list, api_token_list
 from mhr.accounts.services import (
@@ -32,9 +47,97 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        user = form.get_user()
+        if mfa.has_confirmed_device(user):
+            # The password was right; the session is not signed in until the code is too.
+            self.request.session[MFA_PENDING_KEY] = {
+                "user_id": user.pk,
+                "backend": user.backend,
+                "next": self.get_success_url(),
+                "started": time.time(),
+            }
+            return redirect("accounts:sign_in_verify")
         response = super().form_valid(form)
         start_session(self.request)
         return response
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_verify(request: HttpRequest) -> HttpResponse:
+    """Second step of sign-in: the code from the authenticator app, or a recovery code."""
+    pending = request.session.get(MFA_PENDING_KEY)
+    if not pending or time.time() - pending["started"] > MFA_PENDING_SECONDS:
+        request.session.pop(MFA_PENDING_KEY, None)
+        messages.info(request, "Sign in again to continue.")
+        return redirect("accounts:sign_in")
+    user = User.objects.filter(
+        pk=pending["user_id"], is_active=True, locked_at__isnull=True
+    ).first()
+    form = MfaCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if user is not None and mfa.mfa_verify(
+            user=user, code=form.cleaned_data["code"], request=request
+        ):
+            request.session.pop(MFA_PENDING_KEY, None)
+            login(request, user, backend=pending["backend"])
+            start_session(request, mfa_verified=True)
+            return redirect(pending["next"])
+        user = User.objects.filter(pk=pending["user_id"], locked_at__isnull=True).first()
+        if user is None:
+            request.session.pop(MFA_PENDING_KEY, None)
+            messages.error(request, SIGN_IN_FAILED_MESSAGE)
+            return redirect("accounts:sign_in")
+        form.add_error(
+            "code", "That code is not right. Codes change every 30 seconds; each works once."
+        )
+    return render(request, "accounts/sign_in_verify.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator app, or see its status and replace recovery codes."""
+    user = request.user
+    recovery_codes = None
+    if mfa.has_confirmed_device(user):
+        if request.method == "POST" and request.POST.get("action") == "new_recovery_codes":
+            recovery_codes = mfa.recovery_codes_replace(user=user)
+        return render(
+            request,
+            "accounts/mfa_status.html",
+            {"recovery_codes": recovery_codes, "remaining": mfa.remaining_recovery_codes(user)},
+        )
+    device = mfa.totp_device_start(user=user)
+    form = MfaCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recovery_codes = mfa.totp_device_confirm(
+                device=device, code=form.cleaned_data["code"], request=request
+            )
+        except ValidationError as exc:
+            form.add_error("code", exc.message_dict.get("code", exc.messages))
+        else:
+            request.session[MFA_VERIFIED_KEY] = True
+            return render(
+                request,
+                "accounts/mfa_status.html",
+                {
+                    "recovery_codes": recovery_codes,
+                    "remaining": len(recovery_codes),
+                    "just_enrolled": True,
+                },
+            )
+    uri = mfa.provisioning_uri(secret=device.secret, email=user.email)
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "form": form,
+            "secret": " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4)),
+            "qr_data_uri": mfa.qr_svg_data_uri(uri),
+            "required": mfa.mfa_required(user),
+        },
+    )
 
 
 @require_POST
@@ -165,4 +268,20 @@ def member_unlock(request: HttpRequest, membership_id: int) -> HttpResponse:
     )
     user_unlock(user=target.user, unlocked_by=request.user, request=request)
     messages.success(request, f"{target.user.email} can sign in again.")
+    return redirect("accounts:agency_detail")
+
+
+@login_required
+@require_POST
+def member_mfa_reset(request: HttpRequest, membership_id: int) -> HttpResponse:
+    target = access_agency_object(
+        request.user,
+        Membership.objects.select_related("user", "agency"),
+        need_coordinator=True,
+        pk=membership_id,
+    )
+    mfa.mfa_reset(user=target.user, reset_by=request.user, request=request)
+    messages.success(
+        request, f"{target.user.email} will set up two-step sign-in again at their next sign-in."
+    )
     return redirect("accounts:agency_detail")

@@ -65,15 +65,23 @@ def test_failures_older_than_fifteen_minutes_do_not_count(client, bob):
     assert bob.locked_at is None
 
 
-def test_the_admin_login_path_is_locked_too(client, sam):
+def test_the_admin_signs_in_through_the_site_sign_in(client, db):
+    # One sign-in path means one place for lockout and MFA.
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/sign-in/?next=/admin/"
+    assert client.post("/admin/login/", {"username": "x", "password": "y"}).status_code == 302
+
+
+def test_a_direct_authenticate_call_is_locked_too(rf, bob):
+    from django.contrib.auth import authenticate
+
+    request = rf.post("/anything/")
     for _ in range(5):
-        client.post("/admin/login/", {"username": sam.email, "password": "wrong password!!"})
-    sam.refresh_from_db()
-    assert sam.locked_at is not None
-    response = client.post(
-        "/admin/login/?next=/admin/", {"username": sam.email, "password": PASSWORD}
-    )
-    assert response.status_code == 200  # the form again, not a redirect into the admin
+        assert authenticate(request, username=bob.email, password="wrong password!!") is None
+    assert authenticate(request, username=bob.email, password=PASSWORD) is None
+    bob.refresh_from_db()
+    assert bob.locked_at is not None
 
 
 def test_an_address_with_many_failures_is_refused(client, bob, settings):
