@@ -151,3 +151,30 @@ def test_env_example_lists_every_setting_read_from_the_environment():
     documented = set(re.findall(r"^([A-Z_]+)=", example, flags=re.MULTILINE))
     assert names, "no settings found"
     assert names <= documented, f"missing from .env.example: {sorted(names - documented)}"
+
+
+def test_object_storage_needs_a_bucket(tmp_path):
+    result = run_mhr("check", USE_S3="true", MHR_DATA_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "USE_S3=true needs S3_BUCKET_NAME" in result.stderr
+
+
+def test_a_redis_url_gives_a_shared_cache_that_works(tmp_path):
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("No Redis on 127.0.0.1:6379 (CI always has one).")
+    script = (
+        "from django.core.cache import caches; cache = caches['default']; "
+        "cache.set('mhr-settings-test', 42, 30); "
+        "print(type(cache).__name__, cache.get('mhr-settings-test'))"
+    )
+    result = run_mhr(
+        "shell", "-c", script, REDIS_URL="redis://127.0.0.1:6379/15", MHR_DATA_DIR=str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["RedisCache", "42"]
