@@ -42,7 +42,10 @@ test: install lint migrations-check
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: install
-	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/search_bench.py --db sqlite --n 50000
+	$(BIN)/python bench/roster_import_bench.py
+	$(BIN)/python bench/campaign_public_bench.py
+	$(BIN)/python bench/compliance_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var

@@ -182,6 +182,9 @@ CACHES = {
 }
 
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 25 * 1024 * 1024, minimum=1)
+# Roster and training imports: the largest file and the most rows accepted.
+MHR_IMPORT_MAX_BYTES = env_int("MHR_IMPORT_MAX_BYTES", 100 * 1024 * 1024, minimum=1)
+MHR_IMPORT_MAX_ROWS = env_int("MHR_IMPORT_MAX_ROWS", 250_000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -241,8 +244,21 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # A failed audit write is an alert: it goes to the log and, when ADMINS is set, by email.
+        "mhr.audit": {"handlers": ["console", "mail_admins"], "level": "ERROR", "propagate": False},
+    },
 }
+LOGGING["handlers"]["mail_admins"] = {
+    "class": "django.utils.log.AdminEmailHandler",
+    "level": "CRITICAL",
+}
+# Who is emailed about failed audit writes and server errors: "Name <email>, Name <email>".
+ADMINS = [
+    (address.split("<")[0].strip(), address.split("<")[-1].rstrip(">").strip())
+    for address in env_list("ADMINS")
+]
 
 # Search: "auto" picks PostgreSQL full-text search or SQLite FTS5 from the database engine.
 SEARCH_RESULTS_PER_PAGE = env_int("SEARCH_RESULTS_PER_PAGE", 20, minimum=1)

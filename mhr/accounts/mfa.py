@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mhr.accounts.models import RecoveryCode, TotpDevice, User
+from mhr.accounts.security import agency_of
 from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
 
@@ -119,6 +120,7 @@ def totp_device_confirm(
     audit_record(
         event_type=AuditEvent.EventType.MFA_ENROLLED,
         actor=device.user,
+        agency=agency_of(device.user),
         target=device.user,
         request=request,
     )
@@ -167,6 +169,7 @@ def mfa_verify(*, user: User, code: str, request: HttpRequest | None = None) -> 
         audit_record(
             event_type=AuditEvent.EventType.MFA_VERIFIED,
             actor=user,
+            agency=agency_of(user),
             request=request,
             extra={"method": used},
         )
@@ -175,6 +178,7 @@ def mfa_verify(*, user: User, code: str, request: HttpRequest | None = None) -> 
         event_type=AuditEvent.EventType.MFA_FAILED,
         outcome=AuditEvent.Outcome.FAILURE,
         actor=user,
+        agency=agency_of(user),
         request=request,
     )
     security.record_mfa_failure(user=user, request=request)
@@ -203,5 +207,9 @@ def mfa_reset(*, user: User, reset_by: Any, request: HttpRequest | None = None) 
     TotpDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     audit_record(
-        event_type=AuditEvent.EventType.MFA_RESET, actor=reset_by, target=user, request=request
+        event_type=AuditEvent.EventType.MFA_RESET,
+        actor=reset_by,
+        agency=agency_of(user),
+        target=user,
+        request=request,
     )

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from mhr.accounts.security import agency_of
 from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
 
@@ -94,6 +95,7 @@ class SessionSecurityMiddleware:
         audit_record(
             event_type=AuditEvent.EventType.SESSION_EXPIRED,
             actor=user,
+            agency=agency_of(user),
             request=request,
             extra={"reason": reason},
         )

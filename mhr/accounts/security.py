@@ -45,12 +45,17 @@ def record_attempt(
 ) -> None:
     """Record one password check; lock the account on the fifth failure in the window."""
     SignInAttempt.objects.create(email=email, ip_address=ip, succeeded=succeeded)
+    # The agency is recorded so coordinators can review their own people's sign-ins.
+    agency = agency_of(user) if user is not None else None
     if succeeded:
-        audit_record(event_type=AuditEvent.EventType.SIGN_IN, actor=user, request=request)
+        audit_record(
+            event_type=AuditEvent.EventType.SIGN_IN, actor=user, agency=agency, request=request
+        )
         return
     audit_record(
         event_type=AuditEvent.EventType.SIGN_IN_FAILED,
         outcome=AuditEvent.Outcome.FAILURE,
+        agency=agency,
         request=request,
         extra={"email": email},
     )
@@ -72,7 +77,7 @@ def _lock_if_needed(*, user: User, email: str, request: HttpRequest | None) -> N
             event_type=AuditEvent.EventType.ACCOUNT_LOCKED,
             outcome=AuditEvent.Outcome.FAILURE,
             target=user,
-            agency=_agency_of(user),
+            agency=agency_of(user),
             request=request,
             extra={"failures": failures},
         )
@@ -85,7 +90,7 @@ def record_mfa_failure(*, user: User, request: HttpRequest | None) -> None:
     _lock_if_needed(user=user, email=email, request=request)
 
 
-def _agency_of(user: User) -> Any:
+def agency_of(user: User) -> Any:
     membership = getattr(user, "membership", None) if user.pk else None
     try:
         return membership.agency if membership else None
@@ -102,7 +107,7 @@ def can_manage(actor: Any, user: User) -> bool:
     from mhr.accounts.access import membership_for
 
     mine = membership_for(actor)
-    theirs = _agency_of(user)
+    theirs = agency_of(user)
     return bool(mine and mine.is_coordinator and theirs and mine.agency_id == theirs.pk)
 
 
@@ -121,7 +126,7 @@ def user_unlock(*, user: User, unlocked_by: Any, request: HttpRequest | None = N
     audit_record(
         event_type=AuditEvent.EventType.ACCOUNT_UNLOCKED,
         actor=unlocked_by,
-        agency=_agency_of(user),
+        agency=agency_of(user),
         target=user,
         request=request,
     )
@@ -150,7 +155,7 @@ def user_deactivate(
     audit_record(
         event_type=AuditEvent.EventType.USER_DEACTIVATED,
         actor=deactivated_by,
-        agency=_agency_of(user),
+        agency=agency_of(user),
         target=user,
         request=request,
         extra={"reason": reason},

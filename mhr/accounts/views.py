@@ -28,7 +28,7 @@ from mhr.accounts.middleware import (
     start_session,
 )
 from mhr.accounts.models import Agency, ApiToken, Membership, User
-from mhr.accounts.security import user_end_sessions, user_unlock
+from mhr.accounts.security import agency_of, user_end_sessions, user_unlock
 from mhr.accounts.selectors import agency_member_list, api_token_list
 from mhr.accounts.services import (
     agency_update,
@@ -143,7 +143,12 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit_record(event_type=AuditEvent.EventType.SIGN_OUT, actor=request.user, request=request)
+        audit_record(
+            event_type=AuditEvent.EventType.SIGN_OUT,
+            actor=request.user,
+            agency=agency_of(request.user),
+            request=request,
+        )
         # Signing out here ends the user's sessions on every device.
         user_end_sessions(user=request.user)
     logout(request)

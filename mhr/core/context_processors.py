@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from mhr.accounts.selectors import user_agency_membership
+from mhr.audit.selectors import audit_viewer_for
 
 
 def site(request: HttpRequest) -> dict:
@@ -10,4 +11,6 @@ def site(request: HttpRequest) -> dict:
     return {
         "site_name": settings.SITE_NAME,
         "current_membership": membership,
+        # No extra query: the membership look-up above is cached on the user.
+        "can_read_audit_log": user is not None and audit_viewer_for(user) is not None,
     }

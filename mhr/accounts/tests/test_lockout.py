@@ -184,3 +184,11 @@ def test_deactivating_in_the_admin_revokes_tokens(client_for, sam, bob, agency_a
     bob.refresh_from_db()
     assert not bob.is_active
     assert api_token_authenticate(secret=secret) is None
+
+
+def test_sign_in_rows_carry_the_agency_so_coordinators_can_review_them(client, bob, agency_a):
+    fail(client, bob.email)
+    succeed(client, bob.email)
+    rows = AuditEvent.objects.filter(event_type__in=["auth.sign_in", "auth.sign_in_failed"])
+    assert rows.count() == 2
+    assert set(rows.values_list("agency", flat=True)) == {agency_a.pk}

@@ -88,8 +88,12 @@ def sign_in_context(context: Any, live_server_url: str, user: Any) -> None:
     """Give a browser context the session of `user`, without going through the form."""
     from django.test import Client
 
+    from conftest import _stamp_session
+
     client = Client()
     client.force_login(user)
+    # As after the sign-in form and its code step: the pages under test, not the MFA set-up.
+    _stamp_session(client, user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server_url}]
