@@ -397,6 +397,7 @@ class DemoResult:
     used_shared_data: bool = False
     seconds: float = 0.0
     accounts: list[AccountRow] = field(default_factory=list)
+    campaign: Any = None
 
 
 def database_has_content() -> bool:
@@ -555,6 +556,10 @@ def demo_load(
         f"({result.attachments_created} attachments), {result.resources_existing} already there."
     )
 
+    from mhr.core.demo_campaign import campaign_demo_load
+
+    result.campaign = campaign_demo_load(agencies=agencies, users=users, progress=say)
+
     result.seconds = time.monotonic() - started
     audit_record(
         event_type=AuditEvent.EventType.DEMO_LOADED,
@@ -565,6 +570,7 @@ def demo_load(
             "attachments_created": result.attachments_created,
             "users_created": sum(1 for row in result.accounts if row.created),
             "shared_data": result.used_shared_data,
+            "pledges_created": result.campaign.pledges_created if result.campaign else 0,
         },
     )
     return result

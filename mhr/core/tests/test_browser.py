@@ -7,8 +7,12 @@ Chromium is missing, except on CI (CI=1), where that is a failure.
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
-from mhr.accounts.models import User
+from mhr.accounts import services as account_services
+from mhr.accounts.models import Agency, Membership, User
+from mhr.campaigns.models import Pledge
 from mhr.clearinghouse.models import Resource
 from mhr.core import demo
 from mhr.core.markdown import markdown_to_text
@@ -179,3 +183,99 @@ def test_it_reports_a_serious_violation_when_a_page_has_one(chromium):
 
     assert [violation.rule for violation in found] == ["image-alt"]
     assert "img" in str(found[0])
+
+
+@pytest.fixture
+def campaign_site(live_server, one_mind):
+    """The demo with its campaign data, plus a coordinator whose agency has not pledged."""
+    demo.demo_load(password=PASSWORD, agency_count=2, limit=1)
+    agency = account_services.agency_create(
+        ori="ZZ0009900",
+        name="Unpledged Demo Police Department",
+        state="WA",
+        county="DEMO",
+        agency_type=Agency.AgencyType.CITY,
+        sworn_headcount=25,
+    )
+    user = account_services.user_create(
+        email="unpledged-coordinator@demo.mhr.invalid",
+        password=PASSWORD,
+        full_name="Uma Unpledged",
+        title="Lieutenant",
+    )
+    account_services.membership_create(user=user, agency=agency, role=Membership.Role.COORDINATOR)
+    return live_server
+
+
+def test_it_finds_no_serious_accessibility_violations_on_the_campaign_pages(
+    campaign_site, chromium, browser_context
+):
+    first = Membership.objects.get(user=_user("coordinator")).agency
+    assert Pledge.objects.filter(agency=first).exists()
+    unpledged = User.objects.get(email="unpledged-coordinator@demo.mhr.invalid")
+    found: list[object] = []
+
+    def check(page, label: str, path: str, heading: str = "") -> None:
+        response = page.goto(path)
+        if response is None or response.status != 200:
+            found.append(f"{label}: {path} returned {response and response.status}, not 200")
+            return
+        # A redirect (to sign-in or the two-step set-up) would check the wrong page.
+        if not page.url.endswith(path):
+            found.append(f"{label}: {path} ended at {page.url}")
+            return
+        if heading and heading not in page.inner_text("h1"):
+            found.append(f"{label}: {path} has no heading {heading!r}")
+        found.extend(axe_violations(page, label))
+
+    page = browser_context.new_page()
+    check(page, "campaign home", "/campaign/")
+    check(page, "agency pledge page", f"/campaign/agencies/{first.ori}/")
+    badge = page.locator("main img[src*='/badge/']")
+    badge.wait_for()
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=badge.element_handle()
+    )
+
+    signed_in = [
+        (_user("coordinator"), "campaign dashboard, coordinator", "/agency/campaign/", "pledge"),
+        (
+            _user("coordinator"),
+            "gap list, coordinator",
+            "/agency/campaign/gaps/mhfa-remaining/",
+            "Who needs training",
+        ),
+        (unpledged, "pledge form, coordinator without a pledge", "/agency/campaign/", "Take the"),
+        (_user("admin"), "audit log, staff administrator", "/audit/", ""),
+    ]
+    for user, label, path, heading in signed_in:
+        context = chromium.new_context(base_url=campaign_site.url, bypass_csp=True)
+        sign_in_context(context, campaign_site.url, user)
+        check(context.new_page(), label, path, heading)
+        context.close()
+
+    # Signed in but without the two-step stamp: the coordinator is sent to set it up.
+    client = Client()
+    client.force_login(_user("coordinator2"))
+    context = chromium.new_context(base_url=campaign_site.url, bypass_csp=True)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": cookie.value,
+                "url": campaign_site.url,
+            }
+        ]
+    )
+    check(
+        context.new_page(),
+        "two-step set-up, unverified coordinator",
+        "/accounts/mfa/",
+        "Set up two-step sign-in",
+    )
+    context.close()
+
+    assert not found, "Pages failing, or serious/critical accessibility violations:\n" + "\n".join(
+        str(v) for v in found
+    )

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import json
 import re
 import time
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -13,6 +16,14 @@ from django.core.management import CommandError, call_command
 
 from mhr.accounts.models import Agency, Membership, User
 from mhr.audit.models import AuditEvent
+from mhr.campaigns.models import (
+    ImportBatch,
+    Officer,
+    Partnership,
+    Pledge,
+    PolicyDocument,
+    TrainingRecord,
+)
 from mhr.clearinghouse import search
 from mhr.clearinghouse.models import Attachment, Resource, ResourceRevision
 from mhr.clearinghouse.selectors import SECTIONS
@@ -223,3 +234,110 @@ def test_it_saves_nothing_and_leaves_no_files_when_an_item_fails(db, monkeypatch
     assert not Resource.objects.exists()
     assert not Agency.objects.exists()
     assert not [path for path in private.rglob("*") if path.is_file()]
+
+
+# --- Pledge campaign --------------------------------------------------------------------------
+
+
+def _campaign_counts() -> tuple[int, ...]:
+    return (
+        Pledge.objects.count(),
+        Officer.objects.count(),
+        TrainingRecord.objects.count(),
+        ImportBatch.objects.count(),
+        Partnership.objects.count(),
+        PolicyDocument.objects.count(),
+        AuditEvent.objects.filter(event_type=AuditEvent.EventType.PLEDGE_STATUS_CHANGED).count(),
+    )
+
+
+def _first_two_agencies() -> list[Agency]:
+    coordinators = [demo.demo_account("coordinator"), demo.demo_account("coordinator2")]
+    return [Membership.objects.get(user__email=a.email).agency for a in coordinators]
+
+
+def test_it_loads_pledges_in_several_statuses_with_one_under_the_2016_rules(db, one_mind):
+    output = run_demo("--limit", "1")
+
+    statuses = set(Pledge.objects.values_list("status", flat=True))
+    assert {
+        Pledge.Status.PLEDGED,
+        Pledge.Status.IN_PROGRESS,
+        Pledge.Status.SUBMITTED,
+        Pledge.Status.RECOGNIZED,
+        Pledge.Status.LAPSED,
+    } <= statuses
+    assert Pledge.objects.filter(rule_version__code="2016").count() == 1
+    # The last agencies have not pledged, so the pledge form has someone to show.
+    assert 2 <= Pledge.objects.count() < Agency.objects.count()
+    first, _second = _first_two_agencies()
+    pledge = Pledge.objects.get(agency=first)
+    assert pledge.status == Pledge.Status.IN_PROGRESS
+    assert pledge.rule_version.is_current
+    assert pledge.non_sworn_roles_in_scope == [Officer.Role.DISPATCHER]
+    today = datetime.date.today()
+    for signed_on, target in Pledge.objects.values_list("signed_on", "target_completion_on"):
+        assert today - datetime.timedelta(days=3 * 366) <= signed_on <= today
+        assert 365 <= (target - signed_on).days <= 3 * 366
+    assert "Campaign: " in output and "pledges created" in output
+
+
+def test_it_imports_the_first_two_rosters_and_training_through_the_import_service(db, one_mind):
+    run_demo("--limit", "1")
+
+    first, second = _first_two_agencies()
+    batches = ImportBatch.objects.filter(agency=first, status=ImportBatch.Status.COMMITTED)
+    assert set(batches.values_list("kind", flat=True)) == {
+        ImportBatch.Kind.ROSTER,
+        ImportBatch.Kind.TRAINING,
+    }
+    sworn = Officer.objects.filter(agency=first, is_sworn=True).count()
+    assert sworn == min(first.sworn_headcount, 400)
+    non_sworn = Officer.objects.filter(agency=first, is_sworn=False)
+    assert non_sworn.count() >= sworn // 10
+    assert non_sworn.filter(role=Officer.Role.DISPATCHER).exists()
+    assert TrainingRecord.objects.filter(agency=first).count() > sworn // 2
+    second_roster = Officer.objects.filter(agency=second).count()
+    assert 0 < second_roster < sworn
+    assert ImportBatch.objects.filter(agency=second).count() == 2
+    assert Partnership.objects.filter(agency=first).count() == 1
+    policy = PolicyDocument.objects.get(agency=first)
+    assert policy.covered_elements
+
+
+def test_it_tells_a_story_where_cit_is_met_but_mhfa_is_not(db, one_mind):
+    run_demo("--limit", "1")
+    first, _second = _first_two_agencies()
+
+    out = StringIO()
+    call_command("compliance", first.ori, "--json", stdout=out)
+    payload = json.loads(out.getvalue())
+
+    assert payload["rule_version"] == "current"
+    assert payload["pledge_status"] == Pledge.Status.IN_PROGRESS
+    requirements = {r["key"]: r for r in payload["result"]["requirements"]}
+    cit, mhfa = requirements["cit-coverage"], requirements["mhfa-remaining"]
+    assert cit["met"] is True
+    assert Decimal(str(payload["result"]["cit_percent"])) >= 20
+    assert mhfa["met"] is False
+    assert mhfa["shortfall"] > 0 and mhfa["lacking_officer_ids"]
+    assert requirements["partnership"]["met"] and requirements["policy"]["met"]
+    assert payload["result"]["met"] is False
+    assert payload["result"]["expiring_soon"]
+
+
+def test_it_loads_the_campaign_only_once(db, one_mind):
+    run_demo("--limit", "1")
+    counts = _campaign_counts()
+
+    output = run_demo("--limit", "1")
+
+    assert _campaign_counts() == counts
+    assert "0 pledges created" in output
+
+
+def test_it_loads_no_campaign_data_with_if_empty_when_an_agency_exists(agency_a, one_mind):
+    run_demo("--if-empty")
+
+    assert not Pledge.objects.exists()
+    assert not Officer.objects.exists()
