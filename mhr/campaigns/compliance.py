@@ -377,6 +377,16 @@ def _evaluate_partnership(
     )
 
 
+def _element_label(key: str) -> str:
+    # The enum only names the elements; importing it touches no database.
+    from mhr.campaigns.models import PolicyDocument
+
+    try:
+        return str(PolicyDocument.Element(key).label)
+    except ValueError:
+        return key
+
+
 def _evaluate_policy(
     spec: RequirementSpec,
     policies: Sequence[PolicyFacts],
@@ -391,7 +401,10 @@ def _evaluate_policy(
     latest = max(adopted, key=lambda p: (p.adopted_on, p.title))
     missing = [e for e in elements if e not in latest.covered_elements]
     note = (
-        f"Model-policy elements without a page reference: {', '.join(missing)}." if missing else ""
+        "Model-policy elements without a page reference: "
+        f"{'; '.join(_element_label(e) for e in missing)}."
+        if missing
+        else ""
     )
     return _yes_no(spec, True, numerator=1, denominator=1, note=note)
 

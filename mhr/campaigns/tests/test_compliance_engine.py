@@ -399,7 +399,10 @@ def test_a_policy_counts_once_adopted_and_missing_elements_are_noted():
     partial = policy(covered={"training"})
     result = run(CURRENT, people, certs, policies=[partial]).requirement("policy")
     assert result.met
-    assert "recognizing_signs" in result.note and "de_escalation" in result.note
+    assert (
+        "Recognizing signs of mental illness or crisis" in result.note
+        and "De-escalation" in result.note
+    )
 
 
 def test_an_attestation_is_met_once_attested():
