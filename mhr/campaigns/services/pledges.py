@@ -397,3 +397,34 @@ def pledge_change_status(
         extra={"from": old, "to": status, "comment": comment.strip()[:2000]},
     )
     return pledge
+
+
+def pledges_reevaluate(*, as_of: datetime.date | None = None) -> dict[str, int]:
+    """The daily run: recognized pledges whose data no longer meets the rules lapse, and lapsed
+    pledges whose data meets them again are recognized again. Each move is its own transaction."""
+    from mhr.campaigns.selectors import evaluate_all_pledges
+
+    watched = Pledge.objects.filter(status__in=[Status.RECOGNIZED, Status.LAPSED])
+    results = evaluate_all_pledges(as_of, pledges=watched)
+    moved = {"lapsed": 0, "recovered": 0, "checked": len(results)}
+    for pledge in watched.select_related("agency", "campaign"):
+        result = results.get(pledge.pk)
+        if result is None:
+            continue
+        if pledge.status == Status.RECOGNIZED and not result.met:
+            target, counter = Status.LAPSED, "lapsed"
+        elif pledge.status == Status.LAPSED and result.met:
+            target, counter = Status.RECOGNIZED, "recovered"
+        else:
+            continue
+        unmet = [r.title for r in result.requirements if not r.met]
+        with transaction.atomic():
+            pledge_change_status(
+                pledge=pledge,
+                status=target,
+                changed_by=None,
+                comment="Daily re-evaluation"
+                + (f": not met: {'; '.join(unmet)}." if unmet else ": every practice met."),
+            )
+        moved[counter] += 1
+    return moved
