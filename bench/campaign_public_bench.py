@@ -26,6 +26,9 @@ import sys
 import time
 from pathlib import Path
 
+from benchlib import machine as describe_machine
+from benchlib import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("MHR_SHARED_DATA", ROOT.parent / "shared" / "data"))
 AGENCIES_CSV = SHARED_DATA / "fbi-agencies" / "agencies.csv"
@@ -51,15 +54,6 @@ STATUS_WEIGHTS = {
     "recognized": 28,
     "lapsed": 9,
 }
-
-
-def _percentile(values: list[float], percent: float) -> float:
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(percent / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
-# --- phases (each runs in its own process, with DATABASE_URL set) ------------------------------
 
 
 def phase_generate(agency_count: int, pledge_count: int) -> None:
@@ -188,7 +182,7 @@ def phase_query(repeats: int) -> None:
     def stats(values: list[float], cpu_values: list[float]) -> dict[str, float]:
         return {
             "p50": round(statistics.median(values), 1),
-            "p95": round(_percentile(values, 95), 1),
+            "p95": round(percentile(values, 95), 1),
             "max": round(max(values), 1),
             "cpu_p50": round(statistics.median(cpu_values), 1),
             "samples": len(values),
@@ -242,32 +236,6 @@ def _run_phase(db: str, *args: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def _machine(db: str) -> dict[str, str]:
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    match = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
-    mem_kb = int(match.group(1)) if match else 0
-    if db == "postgres":
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres") as conn:
-            version = conn.execute("SHOW server_version").fetchone()[0]
-        engine = f"PostgreSQL {version}"
-    else:
-        import sqlite3
-
-        engine = f"SQLite {sqlite3.sqlite_version}"
-    return {
-        "nproc": str(os.cpu_count()),
-        "cpu": cpu,
-        "ram_gb": f"{mem_kb / 1024 / 1024:.1f}",
-        "engine": engine,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=("postgres", "sqlite"), required=True)
@@ -282,7 +250,7 @@ def main() -> None:
     if args.phase == "query":
         return phase_query(args.repeats)
 
-    machine = _machine(args.db)
+    machine = describe_machine(args.db)
     print(
         f"Machine: {machine['nproc']} CPUs, {machine['cpu']}, {machine['ram_gb']} GB RAM; "
         f"{machine['engine']}"

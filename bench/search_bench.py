@@ -26,6 +26,9 @@ import sys
 import time
 from pathlib import Path
 
+from benchlib import machine as describe_machine
+from benchlib import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 # The shared research notes sit beside the checkout (../shared); MHR_SHARED_DOCS overrides.
 DOMAIN_DOC = Path(os.environ.get("MHR_SHARED_DOCS", ROOT.parent / "shared" / "docs")) / "domain.md"
@@ -242,12 +245,6 @@ def phase_index() -> None:
     )
 
 
-def _percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def phase_query(repeats: int) -> None:
     import django
 
@@ -291,9 +288,9 @@ def phase_query(repeats: int) -> None:
 def _stats(slot: dict[str, list[float]]) -> dict[str, float]:
     return {
         "search_p50": round(statistics.median(slot["search"]), 2),
-        "search_p95": round(_percentile(slot["search"], 95), 2),
+        "search_p95": round(percentile(slot["search"], 95), 2),
         "bare_p50": round(statistics.median(slot["bare"]), 2),
-        "bare_p95": round(_percentile(slot["bare"], 95), 2),
+        "bare_p95": round(percentile(slot["bare"], 95), 2),
         "samples": len(slot["search"]),
     }
 
@@ -337,31 +334,6 @@ def _run_phase(db: str, *args: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def _machine(db: str) -> dict[str, str]:
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-    if db == "postgres":
-        import psycopg
-
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres") as conn:
-            version = conn.execute("SHOW server_version").fetchone()[0]
-        engine = f"PostgreSQL {version}"
-    else:
-        import sqlite3
-
-        engine = f"SQLite {sqlite3.sqlite_version}"
-    return {
-        "nproc": str(os.cpu_count()),
-        "cpu": cpu,
-        "ram_gb": f"{mem_kb / 1024 / 1024:.1f}",
-        "engine": engine,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=("postgres", "sqlite"), required=True)
@@ -377,7 +349,7 @@ def main() -> None:
     if args.phase == "query":
         return phase_query(args.repeats)
 
-    machine = _machine(args.db)
+    machine = describe_machine(args.db)
     print(
         f"Machine: {machine['nproc']} CPUs, {machine['cpu']}, {machine['ram_gb']} GB RAM; {machine['engine']}"
     )

@@ -3,7 +3,7 @@
 import os
 
 os.environ.setdefault("MHR_ENV", "test")
-os.environ.setdefault("MHR_DATA_DIR", "/tmp/mhr-test-data")  # noqa: S108
+os.environ.setdefault("MHR_DATA_DIR", "/tmp/mhr-test-data")  # noqa: S108  # nosec B108 # test-only data dir
 
 from mhr.settings import *  # noqa: E402,F403
 

@@ -21,7 +21,7 @@ EVENT_GROUP_LABELS = {
     "user": "Users",
     "agency": "Agencies",
     "membership": "Memberships",
-    "token": "API tokens",
+    "token": "API tokens",  # nosec B105 # a display label, not a password
     "resource": "Resources",
     "attachment": "Attachments",
     "officer": "Roster and training",

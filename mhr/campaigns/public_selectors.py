@@ -14,10 +14,10 @@ from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import Count, Max, QuerySet, Subquery
 
 from mhr.campaigns.models import Campaign, Pledge, Requirement
+from mhr.core.pagination import MAX_PAGE
 
 PUBLIC_CAMPAIGN_SLUG = "one-mind"
 RECENT_COUNT = 10
-MAX_PAGE = 100_000
 
 # The stages the public sees. Submitted and returned pledges are still being worked on.
 PUBLIC_PLEDGED = "pledged"

@@ -10,13 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET
 
 from mhr.campaigns.badge import BADGE_HEIGHT, BADGE_WIDTH, badge_svg
 from mhr.campaigns.public_selectors import (
-    MAX_PAGE,
     PUBLIC_STATUS_LABELS,
     CampaignSummary,
     StateMap,
@@ -27,6 +25,7 @@ from mhr.campaigns.public_selectors import (
     public_campaign,
     state_map,
 )
+from mhr.core.pagination import parse_page
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -109,7 +108,7 @@ def state_map_svg(state_map: StateMap, *, list_url: str) -> str:
                 url=list_url,
                 code=tile.code,
                 label=tile.label,
-                current=mark_safe(' aria-current="true"') if tile.selected else "",
+                current=format_html(' aria-current="{}"', "true") if tile.selected else "",
                 x=tile.x,
                 y=tile.y,
                 size=state_map.tile_size,
@@ -129,20 +128,9 @@ def state_map_svg(state_map: StateMap, *, list_url: str) -> str:
         'xmlns="http://www.w3.org/2000/svg">{}</svg>',
         state_map.width,
         state_map.height,
-        mark_safe("".join(tiles)),  # Each tile was built by format_html.
+        # Each tile is already safe from format_html, so joining does not escape it again.
+        format_html_join("", "{}", ((tile,) for tile in tiles)),
     )
-
-
-def _parse_page(raw: str | None) -> tuple[int, str | None]:
-    if raw in (None, ""):
-        return 1, None
-    try:
-        number = int(raw)
-    except ValueError:
-        return 1, "That page number was not understood, so the first page is shown."
-    if number < 1:
-        return 1, "Page numbers start at 1, so the first page is shown."
-    return min(number, MAX_PAGE), None
 
 
 def _parse_per_page(raw: str | None) -> int:
@@ -185,7 +173,7 @@ def campaign_home(request: HttpRequest) -> HttpResponse:
     form = ParticipantFilterForm(request.GET, summary=summary)
     form.is_valid()
     notes = form.notes()
-    page, page_note = _parse_page(request.GET.get("page"))
+    page, page_note = parse_page(request.GET.get("page"))
     if page_note:
         notes.append(page_note)
     per_page = _parse_per_page(request.GET.get("per_page"))

@@ -30,13 +30,13 @@ from mhr.clearinghouse.selectors import (
     resource_search,
     resource_sections,
 )
+from mhr.core.pagination import parse_page
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-MAX_PAGE = 100_000
 LIST_PARAMETERS = ("q", *ResourceFilterForm.FILTER_FIELDS, "sort", "page")
 
 
@@ -68,20 +68,6 @@ class Results:
     @property
     def last_index(self) -> int:
         return 0 if not self.items else self.first_index + len(self.items) - 1
-
-
-def _parse_page(raw: str | None) -> tuple[int, str | None]:
-    """The requested page number (at least 1), and a note when the value was not usable."""
-    if raw is None or raw == "":
-        return 1, None
-    try:
-        number = int(raw)
-    except ValueError:
-        return 1, "That page number was not understood, so the first page is shown."
-    if number < 1:
-        return 1, "Page numbers start at 1, so the first page is shown."
-    # Far past any real catalogue; the cap keeps offsets inside the database's integer range.
-    return min(number, MAX_PAGE), None
 
 
 def _parse_per_page(raw: str | None) -> int:
@@ -194,7 +180,7 @@ def resource_list(request: HtmxHttpRequest) -> HttpResponse:
     notes = form.ignored_messages()
     query = form.query
     filters = form.filters()
-    page, page_note = _parse_page(request.GET.get("page"))
+    page, page_note = parse_page(request.GET.get("page"))
     if page_note:
         notes.append(page_note)
     per_page = _parse_per_page(request.GET.get("per_page"))

@@ -32,7 +32,7 @@ from mhr.clearinghouse import services as clearinghouse_services
 from mhr.clearinghouse.models import Resource
 
 # Documented in README.md; only ever used for the demo accounts.
-DEFAULT_PASSWORD = "mhr-demo-password"
+DEFAULT_PASSWORD = "mhr-demo-password"  # nosec B105 # the documented demo password (README)
 DEFAULT_AGENCY_COUNT = 12
 EMAIL_DOMAIN = "demo.mhr.invalid"
 

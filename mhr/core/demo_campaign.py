@@ -126,7 +126,7 @@ class CampaignDemoResult:
 
 def _rng(agency: Agency, purpose: str) -> random.Random:
     seed = int(hashlib.sha256(f"{agency.ori}:{purpose}".encode()).hexdigest()[:12], 16)
-    return random.Random(seed)  # noqa: S311 -- repeatable demo data, not secrets
+    return random.Random(seed)  # noqa: S311  # nosec B311 # repeatable demo data, not secrets
 
 
 def _us(day: datetime.date) -> str:

@@ -265,7 +265,7 @@ def _update_each(
     # Identifiers come from model metadata, never from input; every value is a parameter.
     sql = (
         f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {quote('id')} = %s AND {quote('agency_id')} = %s"
+        f"WHERE {quote('id')} = %s AND {quote('agency_id')} = %s"  # nosec B608 # identifiers come from model metadata; values are parameters
     )
     params = [
         [

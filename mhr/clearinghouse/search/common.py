@@ -52,7 +52,7 @@ def filter_sql(filters: Filters) -> tuple[str, list[object]]:
         clauses.append(
             f"EXISTS (SELECT 1 FROM {through} rt WHERE rt.resource_id = d.resource_id "
             f"AND rt.topic_id IN (SELECT t.id FROM {topic_table} t "
-            f"WHERE t.slug IN ({placeholders(filters.topics)})))"
+            f"WHERE t.slug IN ({placeholders(filters.topics)})))"  # nosec B608 # table names from model metadata and placeholders only; values are parameters
         )
         params += list(filters.topics)
     return " AND ".join(clauses), params

@@ -25,14 +25,14 @@ CHUNK = 500
 UPSERT_SQL = (
     f"INSERT INTO {WORD_TABLE} (word, open_docs, full_docs) VALUES (%s, %s, %s) "
     f"ON CONFLICT (word) DO UPDATE SET open_docs = {WORD_TABLE}.open_docs + excluded.open_docs, "
-    f"full_docs = {WORD_TABLE}.full_docs + excluded.full_docs"
+    f"full_docs = {WORD_TABLE}.full_docs + excluded.full_docs"  # nosec B608 # table and column names and placeholders are constants; values are parameters
 )
 
 
 def stored_words(cursor, resource_id: int) -> tuple[set[str], set[str]] | None:
     """(open words, full words) recorded for a resource's current index entry, if any."""
     cursor.execute(
-        f"SELECT is_public, head_words, full_words FROM {DOC_TABLE} WHERE resource_id = %s",
+        f"SELECT is_public, head_words, full_words FROM {DOC_TABLE} WHERE resource_id = %s",  # nosec B608 # table and column names and placeholders are constants; values are parameters
         [resource_id],
     )
     row = cursor.fetchone()
@@ -68,7 +68,8 @@ def apply_word_changes(
         chunk = removed[start : start + CHUNK]
         placeholders = ", ".join(["%s"] * len(chunk))
         cursor.execute(
-            f"DELETE FROM {WORD_TABLE} WHERE full_docs <= 0 AND word IN ({placeholders})", chunk
+            f"DELETE FROM {WORD_TABLE} WHERE full_docs <= 0 AND word IN ({placeholders})",  # nosec B608 # table and column names and placeholders are constants; values are parameters
+            chunk,
         )
 
 
@@ -84,11 +85,11 @@ class VocabularyBuilder:
         self.open.update(full_words if document.is_public else document.head_words)
 
     def write(self, cursor) -> int:
-        cursor.execute(f"DELETE FROM {WORD_TABLE}")
+        cursor.execute(f"DELETE FROM {WORD_TABLE}")  # nosec B608 # table and column names and placeholders are constants; values are parameters
         rows = [(word, self.open.get(word, 0), count) for word, count in self.full.items()]
         for start in range(0, len(rows), 5000):
             cursor.executemany(
-                f"INSERT INTO {WORD_TABLE} (word, open_docs, full_docs) VALUES (%s, %s, %s)",
+                f"INSERT INTO {WORD_TABLE} (word, open_docs, full_docs) VALUES (%s, %s, %s)",  # nosec B608 # table and column names and placeholders are constants; values are parameters
                 rows[start : start + 5000],
             )
         return len(rows)
@@ -131,7 +132,7 @@ def suggest(cursor, parsed: ParsedQuery, *, viewer_is_member: bool) -> str | Non
         return None
     placeholders = ", ".join(["%s"] * len(checkable))
     cursor.execute(
-        f"SELECT word FROM {WORD_TABLE} WHERE word IN ({placeholders}) AND {column} > 0",
+        f"SELECT word FROM {WORD_TABLE} WHERE word IN ({placeholders}) AND {column} > 0",  # nosec B608 # table and column names and placeholders are constants; values are parameters
         checkable,
     )
     known = {row[0] for row in cursor.fetchall()}
@@ -140,7 +141,7 @@ def suggest(cursor, parsed: ParsedQuery, *, viewer_is_member: bool) -> str | Non
         return None
     clauses, params = _candidate_clauses(unknown)
     cursor.execute(
-        f"SELECT word, {column} FROM {WORD_TABLE} WHERE {column} > 0 AND ({' OR '.join(clauses)})",
+        f"SELECT word, {column} FROM {WORD_TABLE} WHERE {column} > 0 AND ({' OR '.join(clauses)})",  # nosec B608 # table and column names and placeholders are constants; values are parameters
         params,
     )
     candidates = cursor.fetchall()
