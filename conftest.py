@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from mhr.accounts.models import Agency, Membership, User
+
+# Property tests check behaviour, not speed: a busy 2-core CI machine must not fail them on time.
+hypothesis_settings.register_profile("mhr", deadline=None)
+hypothesis_settings.load_profile("mhr")
 
 PASSWORD = "correct horse battery staple"
 
