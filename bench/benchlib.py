@@ -39,3 +39,50 @@ def machine(db: str) -> dict[str, str]:
         "ram_gb": f"{mem_kb / 1024 / 1024:.1f}",
         "engine": engine,
     }
+
+
+def django_environment(database_url: str, *, data_dir: Path | None = None) -> dict[str, str]:
+    """The environment a benchmark phase runs Django in: quiet, non-debug, on the given database."""
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="mhr.settings",
+        MHR_ENV="development",
+        DEBUG="false",
+        LOG_LEVEL="WARNING",
+        DATABASE_URL=database_url,
+        PYTHONPATH=str(root),
+    )
+    if data_dir is not None:
+        env["MHR_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def reset_database(db: str, *, pg_name: str, sqlite_path: Path) -> None:
+    """Start from an empty database: recreate the PostgreSQL one, or delete the SQLite files."""
+    if db == "postgres":
+        import psycopg
+
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+        ) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {pg_name}")
+            conn.execute(f"CREATE DATABASE {pg_name}")
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+
+
+def run_phase(script: str, db: str, args: tuple[str, ...], *, env: dict[str, str]) -> dict:
+    """Run one phase of `script` in its own process; its last output line is a JSON result."""
+    import json
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, script, "--db", db, *args], env=env, capture_output=True, text=True
+    )
+    if completed.returncode:
+        sys.stderr.write(completed.stderr)
+        raise SystemExit(completed.returncode)
+    return json.loads(completed.stdout.strip().splitlines()[-1])

@@ -21,13 +21,11 @@ import os
 import random
 import re
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
+from benchlib import django_environment, percentile, reset_database, run_phase
 from benchlib import machine as describe_machine
-from benchlib import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("MHR_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -201,39 +199,16 @@ def phase_query(repeats: int) -> None:
 
 
 def _environment(db: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["DJANGO_SETTINGS_MODULE"] = "mhr.settings"
-    env["MHR_ENV"] = "development"
-    env["DEBUG"] = "false"
-    env["LOG_LEVEL"] = "WARNING"
-    env["DATABASE_URL"] = PG_URL if db == "postgres" else f"sqlite:///{SQLITE_PATH}"
-    env["PYTHONPATH"] = str(ROOT)
-    return env
+    url = PG_URL if db == "postgres" else f"sqlite:///{SQLITE_PATH}"
+    return django_environment(url)
 
 
 def _reset_database(db: str) -> None:
-    if db == "postgres":
-        import psycopg
-
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME}")
-            conn.execute(f"CREATE DATABASE {PG_NAME}")
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    reset_database(db, pg_name=PG_NAME, sqlite_path=SQLITE_PATH)
 
 
 def _run_phase(db: str, *args: str) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, "--db", db, *args],
-        env=_environment(db),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return run_phase(__file__, db, args, env=_environment(db))
 
 
 def main() -> None:

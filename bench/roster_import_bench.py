@@ -22,10 +22,10 @@ import os
 import random
 import re
 import resource
-import subprocess
-import sys
 import time
 from pathlib import Path
+
+from benchlib import django_environment, reset_database, run_phase
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE_PATH = Path("/tmp/mhr_import_bench.sqlite3")
@@ -271,42 +271,16 @@ def phase_import(file_format: str) -> None:
 
 
 def _environment(db: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["DJANGO_SETTINGS_MODULE"] = "mhr.settings"
-    env["MHR_ENV"] = "development"
-    env["DEBUG"] = "false"
-    env["LOG_LEVEL"] = "WARNING"
-    env["MHR_DATA_DIR"] = str(WORK / "data")
-    env["DATABASE_URL"] = PG_URL if db == "postgres" else f"sqlite:///{SQLITE_PATH}"
-    env["PYTHONPATH"] = str(ROOT)
-    return env
+    url = PG_URL if db == "postgres" else f"sqlite:///{SQLITE_PATH}"
+    return django_environment(url, data_dir=WORK / "data")
 
 
 def _reset_database(db: str) -> None:
-    if db == "postgres":
-        import psycopg
-
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
-            conn.execute("DROP DATABASE IF EXISTS mhr_bench_imports")
-            conn.execute("CREATE DATABASE mhr_bench_imports")
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    reset_database(db, pg_name="mhr_bench_imports", sqlite_path=SQLITE_PATH)
 
 
 def _run_phase(db: str, *args: str) -> dict:
-    completed = subprocess.run(
-        [sys.executable, __file__, "--db", db, *args],
-        env=_environment(db),
-        capture_output=True,
-        text=True,
-    )
-    if completed.returncode:
-        sys.stderr.write(completed.stderr)
-        raise SystemExit(completed.returncode)
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return run_phase(__file__, db, args, env=_environment(db))
 
 
 def _machine(db: str) -> str:

@@ -21,13 +21,11 @@ import random
 import re
 import resource
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
+from benchlib import django_environment, percentile, reset_database, run_phase
 from benchlib import machine as describe_machine
-from benchlib import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 # The shared research notes sit beside the checkout (../shared); MHR_SHARED_DOCS overrides.
@@ -299,39 +297,16 @@ def _stats(slot: dict[str, list[float]]) -> dict[str, float]:
 
 
 def _environment(db: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["DJANGO_SETTINGS_MODULE"] = "mhr.settings"
-    env["MHR_ENV"] = "development"
-    env["DEBUG"] = "false"
-    env["LOG_LEVEL"] = "WARNING"
-    env["DATABASE_URL"] = PG_URL if db == "postgres" else f"sqlite:///{SQLITE_PATH}"
-    env["PYTHONPATH"] = str(ROOT)
-    return env
+    url = PG_URL if db == "postgres" else f"sqlite:///{SQLITE_PATH}"
+    return django_environment(url)
 
 
 def _reset_database(db: str) -> None:
-    if db == "postgres":
-        import psycopg
-
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
-            conn.execute("DROP DATABASE IF EXISTS mhr_bench")
-            conn.execute("CREATE DATABASE mhr_bench")
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    reset_database(db, pg_name="mhr_bench", sqlite_path=SQLITE_PATH)
 
 
 def _run_phase(db: str, *args: str) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, "--db", db, *args],
-        env=_environment(db),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return run_phase(__file__, db, args, env=_environment(db))
 
 
 def main() -> None:
