@@ -37,6 +37,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("/resources", clearinghouse_router)
+api.add_router("", "mhr.campaigns.api.router")
 
 
 def _with_json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -16,6 +16,12 @@ EXPECTED_OPERATIONS = {
     ("delete", "/api/v1/tokens/{token_id}"),
     ("get", "/api/v1/resources"),
     ("get", "/api/v1/resources/{slug}"),
+    ("get", "/api/v1/pledge"),
+    ("get", "/api/v1/pledge/compliance"),
+    ("get", "/api/v1/roster/officers"),
+    ("post", "/api/v1/roster/officers"),
+    ("put", "/api/v1/roster/officers/{employee_id}"),
+    ("put", "/api/v1/training"),
 }
 
 

@@ -193,6 +193,51 @@ ROUTES: tuple[Route, ...] = (
         lambda w: "/agency/campaign/report.pdf",
         roles(200, anonymous=SIGN_IN, carol={302, 404}, editor=404, reviewer=404, sam=404),
     ),
+    # Pledge evidence: members read, coordinators write, other agencies and staff get 404.
+    Route(
+        "campaigns_agency:partnership_list",
+        lambda w: "/agency/campaign/partnerships/",
+        agency_member_routes(),
+    ),
+    Route(
+        "campaigns_agency:partnership_new",
+        lambda w: "/agency/campaign/partnerships/new/",
+        roles(200, anonymous=SIGN_IN, bob=403, editor=404, reviewer=404, sam=404),
+    ),
+    Route(
+        "campaigns_agency:partnership_edit",
+        lambda w: f"/agency/campaign/partnerships/{w['partnership'].pk}/edit/",
+        roles(404, anonymous=SIGN_IN, bob=403, alice=200),
+    ),
+    Route(
+        "campaigns_agency:partnership_remove",
+        lambda w: f"/agency/campaign/partnerships/{w['partnership'].pk}/remove/",
+        roles(404, anonymous=SIGN_IN, bob=403, alice=302),
+        method="post",
+    ),
+    Route(
+        "campaigns_agency:partnership_document",
+        lambda w: f"/agency/campaign/partnerships/{w['partnership'].pk}/document/",
+        roles(404, anonymous=SIGN_IN, bob=200, alice=200),
+    ),
+    Route(
+        "campaigns_agency:policy_list", lambda w: "/agency/campaign/policy/", agency_member_routes()
+    ),
+    Route(
+        "campaigns_agency:policy_new",
+        lambda w: "/agency/campaign/policy/new/",
+        roles(200, anonymous=SIGN_IN, bob=403, editor=404, reviewer=404, sam=404),
+    ),
+    Route(
+        "campaigns_agency:policy_edit",
+        lambda w: f"/agency/campaign/policy/{w['policy'].pk}/edit/",
+        roles(404, anonymous=SIGN_IN, bob=403, alice=200),
+    ),
+    Route(
+        "campaigns_agency:policy_document",
+        lambda w: f"/agency/campaign/policy/{w['policy'].pk}/document/",
+        roles(404, anonymous=SIGN_IN, bob=200, alice=200),
+    ),
     # Audit log: staff administrators and reviewers see all, coordinators their own agency.
     Route(
         "audit:event_list",
@@ -245,6 +290,56 @@ ROUTES: tuple[Route, ...] = (
         "GET /api/v1/resources/{slug}",
         lambda w: f"/api/v1/resources/{w['members_only'].slug}",
         everyone(200),
+        api=True,
+    ),
+    # Pledge campaign API: the caller's agency only; writes for coordinators.
+    Route(
+        "GET /api/v1/pledge",
+        lambda w: "/api/v1/pledge",
+        roles(404, anonymous=401, bob=200, alice=200),
+        api=True,
+    ),
+    Route(
+        "GET /api/v1/pledge/compliance",
+        lambda w: "/api/v1/pledge/compliance",
+        roles(404, anonymous=401, bob=200, alice=200),
+        api=True,
+    ),
+    Route(
+        "GET /api/v1/roster/officers",
+        lambda w: "/api/v1/roster/officers",
+        roles(404, anonymous=401, bob=200, alice=200, carol=200),
+        api=True,
+    ),
+    Route(
+        "PUT /api/v1/roster/officers/{employee_id}",
+        lambda w: "/api/v1/roster/officers/M1",
+        roles(404, anonymous=401, bob=403, alice=200, carol=200),
+        method="put",
+        data=lambda w: {"first_name": "Mat", "last_name": "Rix", "is_sworn": True},
+        api=True,
+    ),
+    Route(
+        "POST /api/v1/roster/officers",
+        lambda w: "/api/v1/roster/officers",
+        roles(404, anonymous=401, bob=403, alice=200, carol=200),
+        method="post",
+        data=lambda w: {
+            "officers": [
+                {"employee_id": "M1", "first_name": "Mat", "last_name": "Rix", "is_sworn": True}
+            ]
+        },
+        api=True,
+    ),
+    Route(
+        "PUT /api/v1/training",
+        lambda w: "/api/v1/training",
+        # No officer M1 in the world: a permitted caller gets as far as row validation.
+        roles(404, anonymous=401, bob=403, alice=422, carol=422),
+        method="put",
+        data=lambda w: {
+            "records": [{"employee_id": "M1", "course": "cit-40", "completed_on": "2024-01-01"}]
+        },
         api=True,
     ),
 )
@@ -316,6 +411,26 @@ def world(db, agency_a, agency_b, alice, bob, carol, sam, editor, reviewer, one_
         contact_email=alice.email,
         target_completion_on=datetime.date(2027, 1, 15),
     )
+    from mhr.campaigns.services.evidence import partnership_create, policy_create
+
+    partnership = partnership_create(
+        agency=agency_a,
+        created_by=alice,
+        organization_name="Springfield Crisis Center",
+        organization_kind="crisis_center",
+        agreement_kind="mou",
+        started_on=datetime.date(2025, 2, 1),
+        document=io.BytesIO(make_pdf()),
+        document_name="mou.pdf",
+    )
+    policy = policy_create(
+        agency=agency_a,
+        created_by=alice,
+        title="Crisis response policy",
+        adopted_on=datetime.date(2025, 3, 1),
+        document=io.BytesIO(make_pdf()),
+        document_name="policy.pdf",
+    )
     return {
         "agency_a": agency_a,
         "agency_b": agency_b,
@@ -329,6 +444,8 @@ def world(db, agency_a, agency_b, alice, bob, carol, sam, editor, reviewer, one_
         "members_file": members_file,
         "draft": draft,
         "bob_token": bob_token,
+        "partnership": partnership,
+        "policy": policy,
     }
 
 
