@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -121,6 +121,52 @@ def _delete_after_commit(storage: Any, name: str) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+EvidenceT = TypeVar("EvidenceT", Partnership, PolicyDocument)
+
+
+def _apply_changes(
+    obj: EvidenceT,
+    *,
+    changes: dict[str, Any],
+    document: IO[bytes] | None,
+    document_name: str,
+    event_type: str,
+    updated_by: Any,
+    request: Any,
+) -> EvidenceT:
+    """Save the checked `changes` (and a new document) with one audit row listing what changed."""
+    diff: dict[str, list[str | None]] = {
+        name: [str(getattr(obj, name)), str(value)]
+        for name, value in changes.items()
+        if getattr(obj, name) != value
+    }
+    for name in diff:
+        setattr(obj, name, changes[name])
+    old_file = _attach(obj, document, document_name)
+    if document is not None:
+        diff["document"] = ["replaced" if old_file else None, "uploaded"]
+    if not diff:
+        return obj
+    fields = [name for name in diff if name != "document"]
+    if document is not None:
+        fields.append("document")
+
+    def save() -> None:
+        obj.save(update_fields=fields)
+        audit_record(
+            event_type=event_type,
+            actor=updated_by,
+            agency=obj.agency,
+            target=obj,
+            request=request,
+            extra={"changes": diff},
+        )
+
+    _save_with_file(obj, document is not None, save)
+    _delete_after_commit(obj.document.storage, old_file)
+    return obj
+
+
 @transaction.atomic
 def partnership_create(
     *,
@@ -185,36 +231,15 @@ def partnership_update(
         changes["partner_contact_email"] = str(changes["partner_contact_email"] or "").strip()
     values = {name: getattr(partnership, name) for name in PARTNERSHIP_FIELDS} | changes
     _check_partnership(values)
-    diff = {
-        name: [str(getattr(partnership, name)), str(value)]
-        for name, value in changes.items()
-        if getattr(partnership, name) != value
-    }
-    for name in diff:
-        setattr(partnership, name, changes[name])
-    old_file = _attach(partnership, document, document_name)
-    if document is not None:
-        diff["document"] = ["replaced" if old_file else None, "uploaded"]
-    if not diff:
-        return partnership
-    fields = [name for name in diff if name != "document"]
-    if document is not None:
-        fields.append("document")
-
-    def save() -> None:
-        partnership.save(update_fields=fields)
-        audit_record(
-            event_type=AuditEvent.EventType.PARTNERSHIP_CHANGED,
-            actor=updated_by,
-            agency=partnership.agency,
-            target=partnership,
-            request=request,
-            extra={"changes": diff},
-        )
-
-    _save_with_file(partnership, document is not None, save)
-    _delete_after_commit(partnership.document.storage, old_file)
-    return partnership
+    return _apply_changes(
+        partnership,
+        changes=changes,
+        document=document,
+        document_name=document_name,
+        event_type=AuditEvent.EventType.PARTNERSHIP_CHANGED,
+        updated_by=updated_by,
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -294,33 +319,12 @@ def policy_update(
         changes["element_pages"] = _clean_pages(changes["element_pages"] or {})
     values = {name: getattr(policy, name) for name in POLICY_FIELDS} | changes
     _check_policy(values)
-    diff = {
-        name: [str(getattr(policy, name)), str(value)]
-        for name, value in changes.items()
-        if getattr(policy, name) != value
-    }
-    for name in diff:
-        setattr(policy, name, changes[name])
-    old_file = _attach(policy, document, document_name)
-    if document is not None:
-        diff["document"] = ["replaced" if old_file else None, "uploaded"]
-    if not diff:
-        return policy
-    fields = [name for name in diff if name != "document"]
-    if document is not None:
-        fields.append("document")
-
-    def save() -> None:
-        policy.save(update_fields=fields)
-        audit_record(
-            event_type=AuditEvent.EventType.POLICY_CHANGED,
-            actor=updated_by,
-            agency=policy.agency,
-            target=policy,
-            request=request,
-            extra={"changes": diff},
-        )
-
-    _save_with_file(policy, document is not None, save)
-    _delete_after_commit(policy.document.storage, old_file)
-    return policy
+    return _apply_changes(
+        policy,
+        changes=changes,
+        document=document,
+        document_name=document_name,
+        event_type=AuditEvent.EventType.POLICY_CHANGED,
+        updated_by=updated_by,
+        request=request,
+    )
