@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: one per core (pytest-xdist); TEST_WORKERS=0 runs in a single process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install lint format migrations-check browsers worker bench clean
 
@@ -25,6 +27,7 @@ run: install
 	@echo "Serving http://$(HOST):$(PORT)  (demo accounts are listed in README.md)"
 	@trap 'kill 0' EXIT; \
 	$(BIN)/mhr db_worker --queue-name default & \
+	$(BIN)/mhr scheduler & \
 	$(BIN)/mhr runserver $(HOST):$(PORT)
 
 lint: install
@@ -32,6 +35,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	@# bandit warns about every line of a multi-line statement carrying a reviewed "# nosec"; hide that noise.
 	$(BIN)/bandit -q -c pyproject.toml -r mhr 2>&1 | grep -v "nosec encountered"; exit $${PIPESTATUS[0]}
+	$(BIN)/python scripts/dependency_audit.py
 
 format: install
 	$(BIN)/ruff format .
@@ -41,7 +45,7 @@ migrations-check: install
 	DJANGO_SETTINGS_MODULE=mhr.settings_test $(BIN)/mhr makemigrations --check --dry-run
 
 test: install lint migrations-check
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/search_bench.py --db sqlite --n 50000

@@ -160,13 +160,17 @@ def write_csv(path: Path, rows: list[list[str]], *, bom: bool = False) -> None:
 
 
 def write_xlsx(path: Path, rows: list[list[str]]) -> None:
+    """As HR systems export it: hire dates as real date cells (a number with a date format)."""
+    import datetime
+
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Roster")
     sheet.append(HEADER)
     for row in rows:
-        sheet.append(row)
+        month, day, year = (int(part) for part in row[6].split("/"))
+        sheet.append([*row[:6], datetime.date(year, month, day), *row[7:]])
     workbook.save(path)
 
 

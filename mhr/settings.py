@@ -31,6 +31,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required in production.")
     SECRET_KEY = "insecure-development-key-never-use-in-production-" + "x" * 20  # noqa: S105
 
+# Key for fields encrypted at rest (32 bytes, base64). Unset: derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEY = env_str("MHR_FIELD_ENCRYPTION_KEY")
+
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
@@ -60,12 +63,15 @@ INSTALLED_APPS = [
     "mhr.accounts",
     "mhr.clearinghouse",
     "mhr.campaigns",
+    "mhr.encounters",
+    "mhr.reminders",
     "mhr.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mhr.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,7 +134,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("MHR_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 NODE_MODULES = BASE_DIR / "node_modules"
 # USWDS and htmx come from npm; collectstatic copies them from node_modules, never from git.
 STATICFILES_DIRS = [
@@ -219,6 +225,11 @@ SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60, minimum=60)
 # Accounts with no sign-in or API use for this many days are disabled by `mhr disable_inactive_users`.
 ACCOUNT_INACTIVITY_DAYS = env_int("ACCOUNT_INACTIVITY_DAYS", 90, minimum=1)
+# `mhr scheduler` queues the daily jobs (pledge re-evaluation, reminders, inactive accounts)
+# once per UTC day at or after this hour.
+SCHEDULER_HOUR_UTC = env_int("SCHEDULER_HOUR_UTC", 6, minimum=0)
+if SCHEDULER_HOUR_UTC > 23:
+    raise ImproperlyConfigured("SCHEDULER_HOUR_UTC must be an hour from 0 to 23.")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

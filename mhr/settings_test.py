@@ -10,3 +10,6 @@ from mhr.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# WhiteNoise would scan every collected static file each time a test client starts; look files
+# up on request instead (the tests serve few).
+WHITENOISE_AUTOREFRESH = True

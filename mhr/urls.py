@@ -16,6 +16,12 @@ urlpatterns = [
     path("staff/resources/", include("mhr.clearinghouse.staff_urls")),
     path("campaign/", include("mhr.campaigns.urls")),
     path("agency/campaign/", include("mhr.campaigns.agency_urls")),
+    path("agency/roster/", include("mhr.campaigns.roster_urls")),
+    path("staff/pledges/", include("mhr.campaigns.review_urls")),
+    path("partners/", include("mhr.campaigns.partner_urls")),
+    path("agency/encounters/", include("mhr.encounters.agency_urls")),
+    path("data/", include("mhr.encounters.public_urls")),
+    path("staff/encounters/", include("mhr.encounters.staff_urls")),
     path("audit/", include("mhr.audit.urls")),
     # The admin signs in through the site's own sign-in, which enforces lockout and MFA.
     path(

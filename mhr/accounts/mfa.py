@@ -34,14 +34,17 @@ RECOVERY_CODE_COUNT = 10
 
 
 def mfa_required(user: Any) -> bool:
+    """Staff, and everyone in an agency: every member can see the agency's encounter data.
+
+    Accounts with neither (a partner organization confirming a partnership) may use a password.
+    """
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if user.is_association_staff or user.is_superuser:
         return True
     from mhr.accounts.access import membership_for
 
-    membership = membership_for(user)
-    return bool(membership and membership.is_coordinator)
+    return membership_for(user) is not None
 
 
 def new_secret() -> str:

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from mhr.core.fields import EncryptedCharField
+
 # Two letters (the state, or "NB" for Nebraska) then seven letters or digits.
 ORI_PATTERN = r"^[A-Z]{2}[A-Z0-9]{7}$"
 ori_validator = RegexValidator(
@@ -261,7 +263,8 @@ class TotpDevice(models.Model):
     """A user's authenticator app (RFC 6238 TOTP). Confirmed once the user enters a first code."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
-    secret = models.CharField(max_length=64)
+    # Encrypted at rest: a copy of the database alone cannot mint sign-in codes.
+    secret = EncryptedCharField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last accepted 30-second step: a code from this step or earlier is a replay.
     last_step = models.BigIntegerField(default=0)

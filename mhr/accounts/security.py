@@ -172,3 +172,14 @@ def inactive_users(*, as_of: datetime.datetime, days: int) -> list[User]:
         .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
         .exclude(pk__in=recent_token_users)
     )
+
+
+def users_disable_inactive(
+    *, as_of: datetime.datetime, days: int, dry_run: bool = False
+) -> list[User]:
+    """Deactivate (each with its audit row) every account unused for `days` days; the daily job."""
+    users = inactive_users(as_of=as_of, days=days)
+    if not dry_run:
+        for user in users:
+            user_deactivate(user=user, deactivated_by=None, reason=f"unused for {days} days")
+    return users

@@ -20,6 +20,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import SimpleRateThrottle
 from ninja.utils import check_csrf
 
+from mhr.accounts import mfa
+from mhr.accounts.middleware import MFA_VERIFIED_KEY
 from mhr.accounts.models import ApiToken
 from mhr.accounts.services import api_token_authenticate
 
@@ -83,6 +85,9 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> Caller | None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        # A session still waiting for its two-step sign-in is not signed in for the API either.
+        if mfa.mfa_required(user) and not request.session.get(MFA_VERIFIED_KEY):
             return None
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise HttpError(403, "CSRF check failed: send the X-CSRFToken header.")

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -106,6 +107,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if isinstance(exc, (InterfaceError, OperationalError)):
+            from mhr.core.views import database_unavailable
+
+            return database_unavailable(request)
         error_id = uuid.uuid4().hex[:12]
         logger.exception("API error %s on %s %s", error_id, request.method, request.path)
         return respond(request, 500, error_id=error_id)

@@ -14,6 +14,7 @@ class ErrorOut(Schema):
 
 # Error responses every endpoint can give, for the OpenAPI document.
 COMMON_ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,  # a body that is not JSON
     401: ErrorOut,
     422: ErrorOut,
     429: ErrorOut,

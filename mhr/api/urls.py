@@ -38,6 +38,7 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("/resources", clearinghouse_router)
 api.add_router("", "mhr.campaigns.api.router")
+api.add_router("", "mhr.encounters.api.router")
 
 
 def _with_json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

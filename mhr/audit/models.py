@@ -49,6 +49,17 @@ class AuditEvent(models.Model):
         PARTNERSHIP_CREATED = "partnership.created", "Partnership added"
         PARTNERSHIP_CHANGED = "partnership.changed", "Partnership changed"
         PARTNERSHIP_REMOVED = "partnership.removed", "Partnership removed"
+        PARTNERSHIP_INVITED = "partnership.invited", "Partner invited to confirm"
+        PARTNERSHIP_CONFIRMED = "partnership.confirmed", "Partnership confirmed by the partner"
+        PARTNERSHIP_INVITATION_DECLINED = (
+            "partnership.invitation_declined",
+            "Partner declined to confirm",
+        )
+        PARTNERSHIP_CONFIRMATION_CLEARED = (
+            "partnership.confirmation_cleared",
+            "Partner confirmation cleared by a change",
+        )
+        REMINDERS_RUN = "reminders.run", "Reminders sent"
         POLICY_CREATED = "policy.created", "Policy added"
         POLICY_CHANGED = "policy.changed", "Policy changed"
         BACKUP_CREATED = "backup.created", "Backup created"
@@ -57,11 +68,32 @@ class AuditEvent(models.Model):
         OFFICER_CHANGED = "officer.changed", "Officer changed"
         OFFICER_SEPARATED = "officer.separated", "Officer separated"
         TRAINING_RECORDED = "training.recorded", "Training recorded"
+        TRAINING_CHANGED = "training.changed", "Training record changed"
+        TRAINING_REMOVED = "training.removed", "Training record removed"
         ROSTER_IMPORTED = "roster.imported", "Roster imported"
         TRAINING_IMPORTED = "training.imported", "Training records imported"
         PLEDGE_CREATED = "pledge.created", "Pledge created"
         PLEDGE_CHANGED = "pledge.changed", "Pledge changed"
         PLEDGE_STATUS_CHANGED = "pledge.status_changed", "Pledge status changed"
+        PLEDGE_PRACTICE_DECIDED = "pledge.practice_decided", "Pledge practice decided"
+        PLEDGE_REVIEW_DOCUMENT_OPENED = (
+            "pledge.review_document_opened",
+            "Evidence document opened by reviewer",
+        )
+        ENCOUNTER_CREATED = "encounter.created", "Encounter recorded"
+        ENCOUNTER_CHANGED = "encounter.changed", "Encounter corrected"
+        ENCOUNTER_DISCARDED = "encounter.discarded", "Encounter draft discarded"
+        ENCOUNTER_VIEWED = "encounter.viewed", "Encounter data viewed"
+        ENCOUNTERS_EXPORTED = "encounter.exported", "Encounter data exported"
+        ENCOUNTERS_IMPORTED = "encounter.imported", "Encounters imported"
+        ENCOUNTER_SETTINGS_CHANGED = "encounter.settings_changed", "Encounter settings changed"
+        TRANSPARENCY_PUBLISHED = "encounter.transparency_published", "Transparency page published"
+        TRANSPARENCY_UNPUBLISHED = (
+            "encounter.transparency_unpublished",
+            "Transparency page withdrawn",
+        )
+        WORKSHEET_SAVED = "worksheet.saved", "Messaging worksheet saved"
+        WORKSHEET_EXPORTED = "worksheet.exported", "Messaging worksheet exported"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "Success"

@@ -29,6 +29,7 @@ from mhr.audit.selectors import (
     extra_as_json,
     format_occurred_at,
 )
+from mhr.audit.services import audit_record
 from mhr.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 
@@ -81,6 +82,17 @@ def _render_list(
             )
             for event in page_obj.object_list
         ]
+        # Reading the log is itself audited (who looked for what); written after the page is read.
+        audit_record(
+            event_type=AuditEvent.EventType.AUDIT_VIEWED,
+            actor=request.user,
+            agency=viewer.agency,
+            request=request,
+            extra={
+                "filters": form.filters().as_dict(),
+                "page": page_obj.number,
+            },
+        )
     context = {
         "form": form,
         "viewer": viewer,

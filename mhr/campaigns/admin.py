@@ -28,6 +28,7 @@ from mhr.campaigns.models import (
     Partnership,
     Pledge,
     PolicyDocument,
+    PracticeDecision,
     Requirement,
     RuleVersion,
     TrainingRecord,
@@ -445,3 +446,41 @@ class ImportBatchAdmin(AgencyRecordAdmin):
         "finished_at",
         "created_by",
     )
+
+
+@admin.register(PracticeDecision)
+class PracticeDecisionAdmin(ReadOnlyAdminMixin, CampaignReaderPermissions, admin.ModelAdmin):
+    """Reviewers' decisions, read-only: they are made on the review screens at /staff/pledges/."""
+
+    actions = None
+    list_display = (
+        "requirement_title",
+        "agency",
+        "round_number",
+        "decision",
+        "reviewer_label",
+        "decided_at",
+    )
+    list_filter = ("decision",)
+    list_select_related = ("pledge__agency",)
+    search_fields = ("=pledge__agency__ori", "pledge__agency__name", "requirement_key", "comment")
+    ordering = ("-decided_at", "-id")
+    date_hierarchy = "decided_at"
+    fields = (
+        "pledge",
+        "round_number",
+        "submitted_at",
+        "requirement",
+        "requirement_key",
+        "requirement_title",
+        "decision",
+        "comment",
+        "engine_numbers",
+        "reviewer",
+        "reviewer_label",
+        "decided_at",
+    )
+
+    @admin.display(description="Agency", ordering="pledge__agency__name")
+    def agency(self, obj: PracticeDecision) -> str:
+        return obj.pledge.agency.name

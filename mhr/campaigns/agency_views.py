@@ -35,6 +35,7 @@ from mhr.campaigns.compliance import (
 from mhr.campaigns.forms import PledgeForm
 from mhr.campaigns.models import Campaign, CourseType, Officer, Pledge, Requirement
 from mhr.campaigns.pdf import pdf_response, render_pdf
+from mhr.campaigns.review_selectors import latest_finished_review
 from mhr.campaigns.selectors import officers_by_id, pledge_compliance
 from mhr.campaigns.services.pledges import (
     EDITABLE_FIELDS,
@@ -294,6 +295,7 @@ def campaign_home(request: HttpRequest) -> HttpResponse:
             "membership": membership,
             "can_submit": membership.is_coordinator and context["display_status"] in SUBMITTABLE,
             "public_page": _public_page(pledge.agency),
+            "review": latest_finished_review(pledge),
         }
     )
     return render(request, "campaigns/agency/dashboard.html", context)

@@ -19,8 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mhr.accounts.access import access_agency_object, require_membership
 from mhr.campaigns.models import Partnership, PolicyDocument
 from mhr.campaigns.services.evidence import (
+    INVITATION_DAYS,
     MAX_PAGE_REF,
+    invitation_cutoff,
     partnership_create,
+    partnership_invite,
     partnership_remove,
     partnership_update,
     policy_create,
@@ -96,10 +99,11 @@ def _document_response(obj: Partnership | PolicyDocument, prefix: str) -> FileRe
     except FileNotFoundError as exc:
         raise Http404("The file is missing.") from exc
     extension = obj.document.name.rsplit(".", 1)[-1].lower()
+    # The uploader's name, cleaned when stored; Django quotes it or RFC 5987-encodes non-ASCII.
     response = FileResponse(
         fileobj,
         as_attachment=True,
-        filename=f"{prefix}-{obj.pk}.{extension}",
+        filename=obj.document_filename or f"{prefix}-{obj.pk}.{extension}",
         content_type=_CONTENT_TYPES.get(extension, "application/octet-stream"),
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -127,7 +131,11 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/agency/evidence_partnerships.html",
-        {"partnerships": partnerships, "can_edit": membership.is_coordinator},
+        {
+            "partnerships": partnerships,
+            "can_edit": membership.is_coordinator,
+            "invitation_cutoff": invitation_cutoff(),
+        },
     )
 
 
@@ -190,7 +198,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "campaigns/agency/evidence_partnership_form.html",
-        {"form": form, "partnership": partnership},
+        {"form": form, "partnership": partnership, "invitation_cutoff": invitation_cutoff()},
     )
 
 
@@ -200,6 +208,24 @@ def partnership_delete(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = access_agency_object(request.user, Partnership, need_coordinator=True, pk=pk)
     partnership_remove(partnership=partnership, removed_by=request.user, request=request)
     messages.success(request, f"The partnership with {partnership.organization_name} was removed.")
+    return redirect("campaigns_agency:partnership_list")
+
+
+@login_required
+@require_POST
+def partnership_invite_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send (or send again, replacing the old link) the partner's invitation to confirm."""
+    partnership = access_agency_object(request.user, Partnership, need_coordinator=True, pk=pk)
+    try:
+        partnership_invite(partnership=partnership, invited_by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"We emailed {partnership.partner_contact_email} a link to confirm the partnership "
+            f"with {partnership.organization_name}. It works once, for {INVITATION_DAYS} days.",
+        )
     return redirect("campaigns_agency:partnership_list")
 
 

@@ -332,6 +332,8 @@ class Partnership(models.Model):
     started_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     document = models.FileField(upload_to="partnerships/", blank=True, max_length=200)
+    # The name the coordinator's file had: stored under a generated name, downloaded under this.
+    document_filename = models.CharField(max_length=255, blank=True)
     partner_contact_email = models.EmailField(blank=True)
     # The partner confirms from its own account; only a digest of the invitation is kept.
     invitation_digest = models.CharField(max_length=64, blank=True)
@@ -376,6 +378,7 @@ class PolicyDocument(models.Model):
     )
     title = models.CharField(max_length=200)
     document = models.FileField(upload_to="policies/", blank=True, max_length=200)
+    document_filename = models.CharField(max_length=255, blank=True)
     adopted_on = models.DateField()
     next_review_on = models.DateField(null=True, blank=True)
     # {"de_escalation": "pp. 4–6", ...}: page references for each model-policy element covered.
@@ -464,3 +467,61 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} import {self.original_filename}"
+
+
+class PracticeDecision(models.Model):
+    """A reviewer's decision on one practice of a submitted pledge, for one submission round.
+
+    A round is identified by the moment the pledge was submitted (`submitted_at`): resubmitting a
+    returned pledge starts a new round, and the earlier rounds' decisions stay as history.
+    """
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned for changes"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="practice_decisions")
+    submitted_at = models.DateTimeField(help_text="When the pledge was submitted for this round.")
+    round_number = models.PositiveSmallIntegerField(default=1)
+    # Kept if staff later delete the requirement: the key and title say what was decided.
+    requirement = models.ForeignKey(
+        Requirement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requirement_key = models.SlugField(max_length=60)
+    requirement_title = models.CharField(max_length=200)
+    decision = models.CharField(max_length=12, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    # The engine's numbers the reviewer saw when deciding: {"met": true, "numerator": 41, ...}.
+    engine_numbers = models.JSONField(default=dict, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewer_label = models.CharField(max_length=254, blank=True)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pledge", "-submitted_at", "requirement_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge", "submitted_at", "requirement_key"],
+                name="campaigns_practicedecision_one_per_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["approved", "returned"]),
+                name="campaigns_practicedecision_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="returned") | ~Q(comment=""),
+                name="campaigns_practicedecision_return_has_comment",
+            ),
+            models.CheckConstraint(
+                condition=Q(round_number__gte=1),
+                name="campaigns_practicedecision_round_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pledge", "-submitted_at"], name="decision_pledge_round_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement_title}: {self.get_decision_display()}"

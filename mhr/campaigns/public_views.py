@@ -25,6 +25,7 @@ from mhr.campaigns.public_selectors import (
     public_campaign,
     state_map,
 )
+from mhr.campaigns.services.evidence import partnership_confirmed_by_partner
 from mhr.core.pagination import parse_page
 
 DEFAULT_PER_PAGE = 25
@@ -243,6 +244,7 @@ def agency_pledge(request: HttpRequest, ori: str) -> HttpResponse:
             "badge_width": BADGE_WIDTH,
             "badge_height": BADGE_HEIGHT,
             "badge_snippet": str(snippet),
+            "partner_confirmed": partnership_confirmed_by_partner(ori=pledge.row.ori),
         },
     )
 

@@ -7,13 +7,15 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from mhr.accounts.admin import adopt_saved
-from mhr.clearinghouse.models import Attachment, Resource, ResourceRevision, Topic
+from mhr.audit.services import audit_record
+from mhr.clearinghouse.models import Attachment, Fact, Resource, ResourceRevision, Topic
 from mhr.clearinghouse.services import (
     EDITABLE_FIELDS,
     resource_change_status,
@@ -205,3 +207,57 @@ class ResourceRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return super().has_view_permission(request, obj) or _is_staff_reader(request.user)
+
+
+FACT_SAVED = "clearinghouse.fact_saved"
+
+
+# National facts quoted on messaging worksheets: editors keep them current; facts are retired
+# (unticked "offered on worksheets"), not deleted, because saved worksheets quote them.
+@admin.register(Fact)
+class FactAdmin(EditorialPermissions, admin.ModelAdmin):
+    list_display = (
+        "statement_start",
+        "source",
+        "year",
+        "program_reported",
+        "is_active",
+        "position",
+    )
+    list_filter = ("program_reported", "is_active")
+    list_editable = ("position",)
+    search_fields = ("statement", "source", "figure")
+    raw_id_fields = ("resource",)
+    fields = (
+        "statement",
+        "figure",
+        "source",
+        "year",
+        "url",
+        "program_reported",
+        "caveat",
+        "resource",
+        "is_active",
+        "position",
+        "updated_at",
+    )
+    readonly_fields = ("updated_at",)
+
+    @admin.display(description="Statement")
+    def statement_start(self, obj: Fact) -> str:
+        return str(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Fact, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            obj.updated_at = timezone.now()
+            super().save_model(request, obj, form, change)
+            audit_record(
+                event_type=FACT_SAVED,
+                actor=request.user,
+                target=obj,
+                request=request,
+                extra={"fields": sorted(form.changed_data), "created": not change},
+            )

@@ -199,3 +199,58 @@ class ResourceRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource} r{self.number} {self.action}"
+
+
+class Fact(models.Model):
+    """A national figure agencies can quote, with its source and year (messaging worksheets).
+
+    Statements are written in our own words. A program-reported figure (a program's own count,
+    not an independent evaluation) is flagged, and its caveat travels with it wherever it is quoted.
+    """
+
+    statement = models.TextField(help_text="One or two sentences in our own words.")
+    figure = models.CharField(
+        max_length=60, blank=True, help_text="The headline number, e.g. “7–10%”. Optional."
+    )
+    source = models.CharField(max_length=300, help_text="Author or publisher and title.")
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year of publication; leave empty when undated."
+    )
+    url = models.URLField("source URL", max_length=500, blank=True)
+    program_reported = models.BooleanField(
+        default=False,
+        help_text="The program's own figures rather than an independent evaluation.",
+    )
+    caveat = models.TextField(
+        blank=True, help_text="Shown with the fact, e.g. what the research says about it."
+    )
+    resource = models.ForeignKey(
+        Resource,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facts",
+        help_text="The clearinghouse resource this fact comes from, if any.",
+    )
+    is_active = models.BooleanField(
+        "offered on worksheets", default=True, help_text="Retired facts are kept, not offered."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__isnull=True) | models.Q(year__gte=1900, year__lte=2100),
+                name="clearinghouse_fact_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement[:80]
+
+    @property
+    def year_label(self) -> str:
+        return str(self.year) if self.year else "undated"

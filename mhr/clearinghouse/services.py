@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import logging
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -17,6 +19,8 @@ from mhr.audit.services import audit_record
 from mhr.clearinghouse import search
 from mhr.clearinghouse.files import inspect_upload
 from mhr.clearinghouse.models import Attachment, Resource, ResourceRevision, Topic
+
+logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = (
     "title",
@@ -259,6 +263,12 @@ def _require_editor_or_reviewer(user: Any, status: str, *, current: str) -> None
     _require_editor(user)
 
 
+STORAGE_FAILED_MESSAGE = (
+    "“{filename}” could not be stored: the server has no room for it right now. Nothing was "
+    "saved. Try again later, and tell the site administrator if it happens again."
+)
+
+
 @transaction.atomic
 def attachment_add(
     *, resource: Resource, fileobj: IO[bytes], filename: str, uploaded_by: Any, title: str = ""
@@ -283,7 +293,18 @@ def attachment_add(
     )
     fileobj.seek(0)
     # upload_to generates the stored name; the uploader's name is never used on disk.
-    attachment.file.save(filename, ContentFile(fileobj.read()), save=False)
+    name = attachment.file.field.generate_filename(attachment, filename)
+    storage = attachment.file.storage
+    try:
+        attachment.file.name = storage.save(name, ContentFile(fileobj.read()))
+    except OSError as exc:
+        # A full disk leaves a partial file behind (the name is a fresh UUID: only ours).
+        logger.exception("Storing attachment %s failed", name)
+        with contextlib.suppress(OSError):
+            storage.delete(name)
+        raise ValidationError(
+            {"file": STORAGE_FAILED_MESSAGE.format(filename=filename)}, code="storage_failed"
+        ) from exc
     try:
         attachment.save()
         _record_revision(

@@ -398,6 +398,7 @@ class DemoResult:
     seconds: float = 0.0
     accounts: list[AccountRow] = field(default_factory=list)
     campaign: Any = None
+    encounters_created: int = 0
 
 
 def database_has_content() -> bool:
@@ -501,6 +502,36 @@ def _load_resource(
     return resource, len(item.attachments)
 
 
+DEMO_ENCOUNTERS = (1500, 900)  # records for the first and second demo agency
+
+
+def _load_encounters(agencies: list[Agency], users: dict[str, Any], say: Callable) -> int:
+    """Three years of generated crisis encounters for the demo coordinators' two agencies, through
+    the importer; the first agency's public transparency page is published."""
+    from mhr.encounters.services import encounter_settings_update
+    from mhr.encounters.synthetic import demo_encounters
+
+    created = 0
+    coordinators = (users.get("coordinator"), users.get("coordinator2"))
+    for seed, (agency, count, actor) in enumerate(
+        zip(agencies, DEMO_ENCOUNTERS, coordinators, strict=False), start=1
+    ):
+        outcome = demo_encounters(agency=agency, count=count, seed=seed, actor=actor)
+        created += int(outcome.counts.get("new", 0))
+    if agencies:
+        encounter_settings_update(
+            agency=agencies[0],
+            actor=coordinators[0],
+            transparency_published=True,
+            transparency_note=(
+                "Demo data: generated records shaped like a large city's published crisis "
+                "data, not real people."
+            ),
+        )
+    say(f"Crisis encounters: {created} created.")
+    return created
+
+
 @transaction.atomic
 def demo_load(
     *,
@@ -559,6 +590,7 @@ def demo_load(
     from mhr.core.demo_campaign import campaign_demo_load
 
     result.campaign = campaign_demo_load(agencies=agencies, users=users, progress=say)
+    result.encounters_created = _load_encounters(agencies, users, say)
 
     result.seconds = time.monotonic() - started
     audit_record(
@@ -571,6 +603,7 @@ def demo_load(
             "users_created": sum(1 for row in result.accounts if row.created),
             "shared_data": result.used_shared_data,
             "pledges_created": result.campaign.pledges_created if result.campaign else 0,
+            "encounters_created": result.encounters_created,
         },
     )
     return result

@@ -2,8 +2,8 @@
 
 Pledges go through the pledge services and rosters and training through the import services
 (CSV files built in memory, shaped like an HR system's export), so the demo has the audit rows
-and import history a real agency would leave. Partnerships and policy documents have no write
-service yet; those two are created directly.
+and import history a real agency would leave. Partnerships and policy documents go through the
+evidence services as the first agency's coordinator; the partner confirms from its own account.
 
 The first agency's numbers tell a story: about 22% of sworn officers hold CIT (met), but only
 about 60% hold MHFA for Public Safety, some expiring soon and a few already expired, so the
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from mhr.accounts.models import Agency, User
+from mhr.accounts.services import user_create
 from mhr.campaigns.models import (
     Campaign,
     ImportBatch,
@@ -30,6 +31,12 @@ from mhr.campaigns.models import (
     Partnership,
     Pledge,
     PolicyDocument,
+)
+from mhr.campaigns.services.evidence import (
+    partnership_confirm,
+    partnership_create,
+    partnership_invite,
+    policy_create,
 )
 from mhr.campaigns.services.imports import import_run
 from mhr.campaigns.services.pledges import add_months, pledge_change_status, pledge_create
@@ -357,30 +364,70 @@ def _ensure_roster(
 # --- Partnership and policy -------------------------------------------------------------------
 
 
-def _ensure_partnership_and_policy(agency: Agency, result: CampaignDemoResult) -> None:
-    # No write service exists for these two yet, so they are created directly.
+def _demo_docx(title: str, paragraphs: Sequence[str]) -> io.BytesIO:
+    """A small Word document, so the demo's evidence has a file to download."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = title
+    document.add_heading(title, level=0)
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def _ensure_partnership_and_policy(
+    agency: Agency, coordinator: User, result: CampaignDemoResult
+) -> None:
+    """Through the evidence services, as the agency's coordinator; the partner confirms the
+    partnership from its own (demo) account, as a real partner would from the emailed link."""
+    membership = getattr(coordinator, "membership", None)
+    if membership is None or membership.agency_id != agency.pk or not membership.is_coordinator:
+        return
     today = timezone.now().date()
     if not Partnership.objects.filter(agency=agency).exists():
-        Partnership.objects.create(
+        organization = f"{agency.county or agency.state} Community Mental Health Center"[:200]
+        started = today - datetime.timedelta(days=400)
+        partner_email = f"partnerships@{agency.ori.lower()}-mhc.demo.mhr.invalid"
+        partnership = partnership_create(
             agency=agency,
-            organization_name=f"{agency.county or agency.state} Community Mental Health Center"[
-                :200
-            ],
+            created_by=coordinator,
+            organization_name=organization,
             organization_kind=Partnership.OrganizationKind.MENTAL_HEALTH_CENTER,
             agreement_kind=Partnership.AgreementKind.MOU,
-            started_on=today - datetime.timedelta(days=400),
-            ends_on=add_months(today - datetime.timedelta(days=400), 36),
-            partner_contact_email=f"partnerships@{agency.ori.lower()}-mhc.demo.mhr.invalid",
-            confirmed_at=timezone.now() - datetime.timedelta(days=380),
-            confirmed_by_name="Dana Whitfield, Director of Crisis Services",
+            started_on=started,
+            ends_on=add_months(started, 36),
+            partner_contact_email=partner_email,
+            document=_demo_docx(
+                f"Memorandum of understanding: {agency.name} and {organization}",
+                [
+                    "The agency and the center agree to share a crisis line for officers, to "
+                    "take referrals from patrol around the clock, and to meet every quarter to "
+                    "review joint responses.",
+                    "Either party may end this memorandum with ninety days' written notice.",
+                ],
+            ),
+            document_name=f"MOU {organization}.docx",
         )
+        partner = User.objects.filter(email__iexact=partner_email).first() or user_create(
+            email=partner_email,
+            password=None,
+            full_name="Dana Whitfield, Director of Crisis Services",
+        )
+        token = partnership_invite(partnership=partnership, invited_by=coordinator)
+        partnership_confirm(token=token, confirmed_by=partner)
         result.partnerships_created += 1
     if not PolicyDocument.objects.filter(agency=agency).exists():
         adopted = today - datetime.timedelta(days=300)
         Element = PolicyDocument.Element
-        PolicyDocument.objects.create(
+        title = "General Order 410: Response to Persons in Mental-Health Crisis"
+        policy_create(
             agency=agency,
-            title="General Order 410: Response to Persons in Mental-Health Crisis",
+            created_by=coordinator,
+            title=title,
             adopted_on=adopted,
             next_review_on=add_months(adopted, 24),
             element_pages={
@@ -392,6 +439,15 @@ def _ensure_partnership_and_policy(agency: Agency, result: CampaignDemoResult) -
                 Element.TRANSPORT: "p. 10",
                 Element.DOCUMENTATION: "p. 11",
             },
+            document=_demo_docx(
+                title,
+                [
+                    "Officers who meet a person who may be in a mental-health crisis slow the "
+                    "encounter down, give time and distance, and call for a CIT-trained officer "
+                    "or the mobile crisis team when one is available.",
+                ],
+            ),
+            document_name="GO-410 Crisis Response.docx",
         )
         result.policies_created += 1
 
@@ -415,7 +471,7 @@ def campaign_demo_load(
     _ensure_roster(
         first, min(first.sworn_headcount or 120, MAX_SWORN), users["coordinator"], result
     )
-    _ensure_partnership_and_policy(first, result)
+    _ensure_partnership_and_policy(first, users["coordinator"], result)
     if len(agencies) > 1:
         second = agencies[1]
         size = min(second.sworn_headcount or SECOND_AGENCY_SWORN, SECOND_AGENCY_SWORN)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -60,10 +62,38 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
+DATABASE_UNAVAILABLE = (InterfaceError, OperationalError)
+RETRY_AFTER_SECONDS = "30"
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its `except` block, so the exception is still in hand.
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable(request)
     return _error_page(
         request,
         500,
         "Something went wrong",
         "An unexpected error stopped this page. It has been logged.",
     )
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 while the database is unreachable (a restart, a failover): try again shortly.
+
+    Rendered without the request's context, which would need the database (session, user).
+    """
+    error_id = uuid.uuid4().hex[:12]
+    logger.error("Database unavailable (error %s) on %s", error_id, request.path)
+    message = "The service is briefly unavailable. Try again in a minute."
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"message": message, "extra": {"error_id": error_id}}, status=503
+        )
+    else:
+        context = {"status": 503, "title": "Briefly unavailable", "message": message}
+        response = HttpResponse(
+            render_to_string("core/error.html", {**context, "error_id": error_id}), status=503
+        )
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response

@@ -11,7 +11,7 @@ from mhr.accounts.models import Agency, ApiToken, Membership, User
 from mhr.accounts.services import api_token_create
 from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
-from mhr.clearinghouse.models import Resource, ResourceRevision, Topic
+from mhr.clearinghouse.models import Fact, Resource, ResourceRevision, Topic
 from mhr.clearinghouse.services import (
     attachment_add,
     resource_change_status,
@@ -54,6 +54,9 @@ def world(alice, bob, carol, resource, agency_a, editor):
     )
     api_token_create(user=alice, agency=agency_a, name="RMS export")
     audit_record(event_type=AuditEvent.EventType.SIGN_IN, actor=alice, agency=agency_a)
+    # The seeded facts may have been flushed by an earlier transactional test.
+    if not Fact.objects.exists():
+        Fact.objects.create(statement="A fact for the admin page.", source="MHR tests", year=2025)
 
 
 @pytest.fixture
@@ -73,6 +76,7 @@ def test_every_model_in_the_brief_is_registered():
         "clearinghouse.Resource",
         "clearinghouse.Topic",
         "clearinghouse.ResourceRevision",
+        "clearinghouse.Fact",
     }
 
 
@@ -90,7 +94,7 @@ def test_sam_opens_every_changelist_and_change_page(model, client_for, sam, worl
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda m: m._meta.label)
 def test_sam_opens_the_add_page_only_where_adding_is_allowed(model, client_for, sam):
-    can_add = model in {User, Agency, Resource, Topic}
+    can_add = model in {User, Agency, Resource, Topic, Fact}
     response = client_for(sam).get(admin_url(model, "add"))
     assert response.status_code == (200 if can_add else 403)
 

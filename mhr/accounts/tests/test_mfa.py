@@ -5,7 +5,7 @@ import time_machine
 
 from conftest import PASSWORD
 from mhr.accounts import mfa
-from mhr.accounts.models import RecoveryCode, TotpDevice
+from mhr.accounts.models import RecoveryCode, TotpDevice, User
 from mhr.audit.models import AuditEvent
 
 T0 = 1_780_000_000  # a fixed instant, so codes are deterministic
@@ -39,9 +39,17 @@ def test_a_coordinator_must_set_up_mfa_before_doing_anything_else(client, alice)
     assert "Set up two-step sign-in" in client.get("/accounts/mfa/").content.decode()
 
 
-def test_a_member_without_a_device_is_not_forced(client, bob):
+def test_a_member_must_set_up_mfa_as_they_can_see_encounter_data(client, bob):
     password_step(client, bob)
-    assert client.get("/accounts/agency/").status_code == 200
+    assert client.get("/accounts/agency/")["Location"].startswith("/accounts/mfa/")
+
+
+def test_an_account_outside_any_agency_and_staff_is_not_forced(client, db):
+    # E.g. a partner organization's contact who confirms a partnership.
+    outsider = User.objects.create_user("partner@example.org", PASSWORD)
+    password_step(client, outsider)
+    assert client.get("/accounts/mfa/").status_code == 200
+    assert client.get("/resources/").status_code == 200
 
 
 def test_staff_must_set_up_mfa_too(client, editor):

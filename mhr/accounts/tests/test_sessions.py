@@ -4,6 +4,7 @@ import time_machine
 from django.core.management import call_command
 
 from conftest import PASSWORD
+from mhr.accounts import mfa
 from mhr.accounts.models import ApiToken
 from mhr.accounts.security import user_deactivate
 from mhr.accounts.services import api_token_authenticate, api_token_create
@@ -13,8 +14,20 @@ START = datetime.datetime(2026, 5, 4, 8, 0, tzinfo=datetime.UTC)
 
 
 def sign_in(client, user):
+    """Password, then the authenticator code: agency members must use two-step sign-in."""
+    device = mfa.totp_device_start(user=user)
+    if not device.is_confirmed:
+        mfa.totp_device_confirm(
+            device=device, code=mfa.code_at_step(device.secret, mfa.current_step() - 1)
+        )
     response = client.post("/accounts/sign-in/", {"username": user.email, "password": PASSWORD})
     assert response.status_code == 302
+    device.refresh_from_db()
+    step = max(mfa.current_step(), device.last_step + 1)
+    response = client.post(
+        "/accounts/sign-in/verify/", {"code": mfa.code_at_step(device.secret, step)}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
     return client
 
 

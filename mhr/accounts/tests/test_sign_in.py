@@ -7,7 +7,9 @@ def test_it_signs_in_with_email_and_password(client, bob):
         "/accounts/sign-in/", {"username": "BOB@springfield.example", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert client.get("/accounts/agency/").status_code == 200
+    # Signed in; as a member who can see encounter data, Bob sets up two-step sign-in next.
+    assert client.get("/accounts/agency/")["Location"].startswith("/accounts/mfa/")
+    assert client.get("/accounts/mfa/").status_code == 200
     assert AuditEvent.objects.filter(event_type="auth.sign_in", actor=bob).exists()
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import PASSWORD, _stamp_session
 from mhr.accounts.models import ApiToken, Membership
 from mhr.accounts.services import api_token_create, api_token_revoke
 from mhr.api.tests.support import assert_error, bearer
@@ -92,9 +92,19 @@ def test_it_lets_anonymous_callers_read_public_endpoints(client, db):
     assert client.get("/api/v1/resources").status_code == 200
 
 
+def test_a_session_waiting_for_its_two_step_sign_in_is_not_signed_in(alice):
+    client = Client()
+    client.login(email=alice.email, password=PASSWORD)
+    assert_error(client.get("/api/v1/me"), 401)
+    response = client.post("/api/v1/tokens", {"name": "Laptop"}, content_type="application/json")
+    assert_error(response, 401)
+    assert not ApiToken.objects.filter(user=alice).exists()
+
+
 def test_it_requires_csrf_for_session_writes(alice):
     client = Client(enforce_csrf_checks=True)
     client.login(email=alice.email, password=PASSWORD)
+    _stamp_session(client, alice)
     response = client.post("/api/v1/tokens", {"name": "Laptop"}, content_type="application/json")
     body = assert_error(response, 403)
     assert "CSRF" in body["message"]
@@ -104,6 +114,7 @@ def test_it_requires_csrf_for_session_writes(alice):
 def test_it_accepts_session_writes_with_the_csrf_token(alice):
     client = Client(enforce_csrf_checks=True)
     client.login(email=alice.email, password=PASSWORD)
+    _stamp_session(client, alice)
     client.get("/api/v1/docs")  # sets the csrftoken cookie
     token = client.cookies["csrftoken"].value
     response = client.post(

@@ -116,10 +116,11 @@ def test_it_answers_500_with_an_error_id_and_nothing_internal(client_for, alice,
 def test_it_answers_403_for_csrf_failure_in_the_same_shape(alice):
     from django.test import Client
 
-    from conftest import PASSWORD
+    from conftest import PASSWORD, _stamp_session
 
     client = Client(enforce_csrf_checks=True)
     client.login(email=alice.email, password=PASSWORD)
+    _stamp_session(client, alice)
     token, _ = api_token_create(user=alice, agency=alice.membership.agency, name="x")
     assert_error(client.delete(f"/api/v1/tokens/{token.pk}"), 403)
     assert ApiToken.objects.get(pk=token.pk).is_active

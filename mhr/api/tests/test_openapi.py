@@ -22,6 +22,11 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/roster/officers"),
     ("put", "/api/v1/roster/officers/{employee_id}"),
     ("put", "/api/v1/training"),
+    ("get", "/api/v1/encounters"),
+    ("post", "/api/v1/encounters"),
+    ("get", "/api/v1/encounters/stats"),
+    ("get", "/api/v1/encounters/{incident_number}"),
+    ("patch", "/api/v1/encounters/{incident_number}"),
 }
 
 

@@ -66,7 +66,12 @@ def events(alice, carol, sam, agency_a, agency_b) -> dict[str, AuditEvent]:
 
 
 def listed_ids(response) -> list[int]:
-    return [row.event.pk for row in response.context["rows"]]
+    # Earlier searches in the same test are audited too; these tests look at the other rows.
+    return [
+        row.event.pk
+        for row in response.context["rows"]
+        if row.event.event_type != EventType.AUDIT_VIEWED
+    ]
 
 
 # Who may open the audit log
@@ -127,7 +132,8 @@ def test_it_never_shows_carol_agency_as_rows(client_for, carol, events):
     response = client.get(LIST, {"agency": "WA0170000"})
     assert listed_ids(response) == [events["b"].pk]
     assert "agency" not in response.context["form"].fields
-    assert b"Springfield" not in response.content
+    # (Her own earlier search for "Springfield" is in her log; agency A's name is not.)
+    assert b"Springfield Police" not in response.content
 
 
 def test_it_lets_staff_filter_by_agency_ori(client_for, sam, events):
@@ -240,7 +246,10 @@ def test_it_shows_details_in_an_expandable_escaped_block(client_for, sam, events
 def test_it_lists_newest_first_and_paginates(client_for, sam, events):
     client = client_for(sam)
     first = client.get(LIST, {"per_page": "2"})
-    second = client.get(LIST, {"per_page": "2", "page": "2"})
+    # The first search is audited: leave its row out, as the test is about the rows before it.
+    second = client.get(
+        LIST, {"per_page": "2", "page": "2", "ends_on": events["a"].occurred_at.date().isoformat()}
+    )
     assert listed_ids(first) + listed_ids(second) == [
         events["a"].pk,
         events["b"].pk,
@@ -294,8 +303,9 @@ def test_it_runs_a_constant_number_of_queries_for_staff(
     per_page, client_for, sam, many_events, django_assert_num_queries
 ):
     client = client_for(sam)
-    # Session, user and the menu's membership look-up; the count and the page (agencies joined).
-    with django_assert_num_queries(5):
+    # Session, user and the menu's membership look-up; the count and the page (agencies joined);
+    # the audit row for the search itself.
+    with django_assert_num_queries(6):
         response = client.get(LIST, {"per_page": per_page})
     assert len(response.context["rows"]) == per_page
 
@@ -305,8 +315,21 @@ def test_it_runs_a_constant_number_of_queries_for_coordinators(
     per_page, client_for, alice, many_events, django_assert_num_queries
 ):
     client = client_for(alice)
-    # Session, user and membership, then the count and the page.
-    with django_assert_num_queries(5):
+    # Session, user and membership, then the count and the page; the audit row for the search.
+    with django_assert_num_queries(6):
         response = client.get(LIST, {"per_page": per_page})
     assert len(response.context["rows"]) == per_page
     assert {row.event.agency_id for row in response.context["rows"]} == {alice.membership.agency_id}
+
+
+def test_reading_the_audit_log_is_itself_audited(client_for, alice, events):
+    client_for(alice).get(LIST, {"event_type": AuditEvent.EventType.SIGN_IN})
+    viewed = AuditEvent.objects.get(event_type=AuditEvent.EventType.AUDIT_VIEWED)
+    assert viewed.actor == alice
+    assert viewed.agency_id == alice.membership.agency_id
+    assert viewed.extra == {"filters": {"event_type": "auth.sign_in"}, "page": 1}
+
+
+def test_a_refused_search_writes_no_viewed_row(client_for, sam, events):
+    client_for(sam).get(LIST, {"starts_on": "not a date"})
+    assert not AuditEvent.objects.filter(event_type=AuditEvent.EventType.AUDIT_VIEWED).exists()

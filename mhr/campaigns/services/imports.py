@@ -195,6 +195,20 @@ def import_preview(
         original_filename=source.filename[:255],
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    return _preview_into(
+        batch, source, mapping=mapping, full_roster=full_roster, today=today, store_file=store_file
+    )
+
+
+def _preview_into(
+    batch: ImportBatch,
+    source: Source,
+    *,
+    mapping: Mapping[str, str | None] | None,
+    full_roster: bool,
+    today: datetime.date,
+    store_file: bool,
+) -> ImportResult:
     result = ImportResult(batch=batch)
     converted = None
     plan = None
@@ -205,11 +219,20 @@ def import_preview(
         result.errors.add(exc.message)
     else:
         converted = _read(
-            agency=agency, kind=kind, source=source, chosen=mapping, today=today, result=result
+            agency=batch.agency,
+            kind=batch.kind,
+            source=source,
+            chosen=mapping,
+            today=today,
+            result=result,
         )
         if converted is not None:
             plan = _plan(
-                agency=agency, kind=kind, converted=converted, full_roster=full_roster, today=today
+                agency=batch.agency,
+                kind=batch.kind,
+                converted=converted,
+                full_roster=full_roster,
+                today=today,
             )
         if store_file:
             _store(batch, source)
@@ -221,6 +244,48 @@ def import_preview(
     batch.finished_at = timezone.now()
     batch.save()
     return result
+
+
+@transaction.atomic
+def import_remap(
+    *,
+    batch: ImportBatch,
+    mapping: Mapping[str, str | None],
+    full_roster: bool | None = None,
+    today: datetime.date | None = None,
+) -> ImportResult:
+    """Preview a kept file again with another column mapping (the web wizard's mapping step).
+
+    The same batch is updated, so changing the mapping three times leaves one history entry.
+    """
+    batch = ImportBatch.objects.select_for_update().select_related("agency").get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        raise ValidationError("Only an import that has not been committed can be mapped again.")
+    if not batch.stored_file:
+        raise ValidationError("The file of this import was not kept; upload it again.")
+    if full_roster is None:
+        full_roster = bool(batch.counts.get("full_roster", True))
+    with batch.stored_file.open("rb") as stream:
+        return _preview_into(
+            batch,
+            as_source(stream, batch.original_filename),
+            mapping=mapping,
+            full_roster=full_roster,
+            today=today or _today(),
+            store_file=False,
+        )
+
+
+def import_headers(batch: ImportBatch) -> list[str]:
+    """The column headers of a batch's kept file ([] when it is gone or cannot be read)."""
+    if not batch.stored_file:
+        return []
+    try:
+        with batch.stored_file.open("rb") as stream:
+            with open_table(as_source(stream, batch.original_filename)) as table:
+                return list(table.headers)
+    except (ImportFileError, OSError):
+        return []
 
 
 def import_commit(

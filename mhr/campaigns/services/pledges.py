@@ -19,6 +19,7 @@ from mhr.accounts.models import Agency
 from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
 from mhr.campaigns.models import Campaign, Officer, Pledge, RuleVersion
+from mhr.campaigns.notifications import pledge_transition_on_commit
 
 Status = Pledge.Status
 
@@ -285,6 +286,7 @@ def pledge_create(
             "non_sworn_roles_in_scope": pledge.non_sworn_roles_in_scope,
         },
     )
+    pledge_transition_on_commit(pledge=pledge, old=None, new=Status.PLEDGED)
     return pledge
 
 
@@ -370,7 +372,9 @@ def pledge_change_status(
     if status not in Status.values:
         raise ValidationError({"status": f"“{status}” is not a pledge status."})
     # Lock the row so two reviewers (or a reviewer and the daily run) cannot both move it.
-    locked = Pledge.objects.select_for_update().only("status").get(pk=pledge.pk)
+    locked = (
+        Pledge.objects.select_for_update().only("status", "status_changed_at").get(pk=pledge.pk)
+    )
     old = locked.status
     if status not in TRANSITIONS.get(old, frozenset()):
         raise ValidationError(
@@ -395,6 +399,14 @@ def pledge_change_status(
         target=pledge,
         request=request,
         extra={"from": old, "to": status, "comment": comment.strip()[:2000]},
+    )
+    # Emailed once the move commits; a review's decisions belong to the submission it ends.
+    pledge_transition_on_commit(
+        pledge=pledge,
+        old=old,
+        new=status,
+        comment=comment,
+        submitted_at=locked.status_changed_at if old == Status.SUBMITTED else None,
     )
     return pledge
 

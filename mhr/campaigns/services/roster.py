@@ -8,6 +8,8 @@ write one audit row for the whole batch: a 40,000-row roster is one auditable ac
 from __future__ import annotations
 
 import datetime
+import io
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -15,7 +17,7 @@ from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
+from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -171,15 +173,83 @@ def officer_separate(
     return officer
 
 
-def _check_certificate(certificate: IO[bytes]) -> None:
-    size = getattr(certificate, "size", None)
+# Certificates are identified by their first bytes, never by name or browser content type.
+CERTIFICATE_KINDS = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
+TRAINING_CHANGED = "training.changed"
+TRAINING_REMOVED = "training.removed"
+EDITABLE_TRAINING_FIELDS = ("course_type", "provider", "completed_on", "hours", "expires_on")
+
+
+def _certificate_kind(data: bytes) -> str | None:
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    return None
+
+
+def _image_is_readable(data: bytes, kind: str) -> bool:
+    # Pillow comes with WeasyPrint; verify() checks the structure without decoding pixels.
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            expected = "PNG" if kind == "png" else "JPEG"
+            image.verify()
+            return image.format == expected
+    except Exception:  # Pillow raises many kinds for damaged files
+        return False
+
+
+def _certificate_content(certificate: IO[bytes]) -> tuple[str, bytes]:
+    """(extension, bytes) of a valid certificate; ValidationError naming the problem otherwise."""
+    limit = settings.MAX_UPLOAD_BYTES
     certificate.seek(0)
-    head = certificate.read(1024)
+    data = certificate.read(limit + 1)
     certificate.seek(0)
-    if size is not None and size > settings.MAX_UPLOAD_BYTES:
-        raise ValidationError({"certificate": "The certificate file is too large."})
-    if b"%PDF-" not in head:
-        raise ValidationError({"certificate": "The certificate must be a PDF file."})
+    if len(data) > limit:
+        raise ValidationError(
+            {"certificate": f"The certificate file is too large: the limit is {limit // 2**20} MB."}
+        )
+    if not data:
+        raise ValidationError({"certificate": "The certificate file is empty."})
+    kind = _certificate_kind(data)
+    if kind is None:
+        raise ValidationError(
+            {
+                "certificate": "The certificate must be a PDF file or a PNG or JPEG image; "
+                "the file's contents are checked, not its name."
+            }
+        )
+    if kind != "pdf" and not _image_is_readable(data, kind):
+        raise ValidationError(
+            {"certificate": "The certificate image could not be read. It may be damaged."}
+        )
+    return kind, data
+
+
+def _store_certificate(record: TrainingRecord, certificate: IO[bytes]) -> str:
+    """Save a checked certificate under a generated name on `record` (not yet saved)."""
+    kind, data = _certificate_content(certificate)
+    storage = record.certificate.storage
+    record.certificate.name = storage.save(
+        f"certificates/{uuid.uuid4().hex}.{kind}", ContentFile(data)
+    )
+    return record.certificate.name
+
+
+def _delete_file_after_commit(storage: Any, name: str) -> None:
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _check_training_dates(completed_on: datetime.date, expires_on: datetime.date | None) -> None:
+    if completed_on > _today():
+        raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+    if expires_on is not None and expires_on < completed_on:
+        raise ValidationError({"expires_on": "The expiry date is before the completion date."})
 
 
 @transaction.atomic
@@ -197,18 +267,10 @@ def training_record_create(
     request: HttpRequest | None = None,
 ) -> TrainingRecord:
     """Record a completed course. Without an expiry, it follows the course's validity."""
-    if completed_on > _today():
-        raise ValidationError({"completed_on": "The completion date cannot be in the future."})
     if expires_on is None and course_type.validity_months:
         expires_on = add_months(completed_on, course_type.validity_months)
-    if expires_on is not None and expires_on < completed_on:
-        raise ValidationError({"expires_on": "The expiry date is before the completion date."})
-    if TrainingRecord.objects.filter(
-        officer=officer, course_type=course_type, completed_on=completed_on
-    ).exists():
-        raise ValidationError(
-            f"{officer} already has {course_type.name} completed on {completed_on:%Y-%m-%d}."
-        )
+    _check_training_dates(completed_on, expires_on)
+    _check_duplicate(officer, course_type, completed_on)
     record = TrainingRecord(
         officer=officer,
         agency_id=officer.agency_id,
@@ -220,20 +282,133 @@ def training_record_create(
         source=source,
         created_at=timezone.now(),
     )
+    record.full_clean(exclude=["certificate"])
+    stored = _store_certificate(record, certificate) if certificate is not None else ""
+    try:
+        record.save()
+        audit_record(
+            event_type=AuditEvent.EventType.TRAINING_RECORDED,
+            actor=actor,
+            agency=officer.agency,
+            target=record,
+            request=request,
+            extra={"officer": officer.employee_id, "course": course_type.code},
+        )
+    except BaseException:
+        # Nothing half-saved: the row rolls back with the transaction, the file goes here.
+        if stored:
+            record.certificate.storage.delete(stored)
+        raise
+    return record
+
+
+def _check_duplicate(
+    officer: Officer,
+    course_type: CourseType,
+    completed_on: datetime.date,
+    exclude_pk: int | None = None,
+) -> None:
+    others = TrainingRecord.objects.filter(
+        officer=officer, course_type=course_type, completed_on=completed_on
+    )
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        raise ValidationError(
+            f"{officer} already has {course_type.name} completed on {completed_on:%Y-%m-%d}."
+        )
+
+
+@transaction.atomic
+def training_record_update(
+    *,
+    record: TrainingRecord,
+    actor: Any,
+    certificate: IO[bytes] | None = None,
+    request: HttpRequest | None = None,
+    **fields: Any,
+) -> TrainingRecord:
+    """Change a training record's fields and/or replace its certificate, auditing what changed.
+
+    An expiry left empty follows the course's validity, as on creation.
+    """
+    unknown = set(fields) - set(EDITABLE_TRAINING_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown training record fields: {', '.join(sorted(unknown))}.")
+    record = (
+        TrainingRecord.objects.select_for_update()
+        .select_related("officer", "course_type")
+        .get(pk=record.pk)
+    )
+    course_type = fields.get("course_type", record.course_type)
+    completed_on = fields.get("completed_on", record.completed_on)
+    if "expires_on" in fields and fields["expires_on"] is None and course_type.validity_months:
+        fields["expires_on"] = add_months(completed_on, course_type.validity_months)
+    if "provider" in fields:
+        fields["provider"] = " ".join((fields["provider"] or "").split())
+    changes: dict[str, list[Any]] = {}
+    for name, value in fields.items():
+        old = getattr(record, name)
+        if old != value:
+            shown = (lambda v: v.code) if name == "course_type" else _jsonable
+            changes[name] = [shown(old), shown(value)]
+            setattr(record, name, value)
+    _check_training_dates(record.completed_on, record.expires_on)
+    if {"course_type", "completed_on"} & set(changes):
+        _check_duplicate(record.officer, record.course_type, record.completed_on, record.pk)
+    old_file = record.certificate.name or ""
+    stored = ""
     if certificate is not None:
-        _check_certificate(certificate)
-        record.certificate.save("certificate.pdf", File(certificate), save=False)
-    record.full_clean()
-    record.save()
+        stored = _store_certificate(record, certificate)
+        changes["certificate"] = ["replaced" if old_file else "", "uploaded"]
+    if not changes:
+        return record
+    try:
+        record.full_clean(exclude=["certificate"])
+        record.save(update_fields=list(changes))
+        audit_record(
+            event_type=TRAINING_CHANGED,
+            actor=actor,
+            agency=record.officer.agency,
+            target=record,
+            request=request,
+            extra={"officer": record.officer.employee_id, "changes": changes},
+        )
+    except BaseException:
+        if stored:
+            record.certificate.storage.delete(stored)
+        raise
+    if stored and old_file:
+        _delete_file_after_commit(record.certificate.storage, old_file)
+    return record
+
+
+@transaction.atomic
+def training_record_remove(
+    *, record: TrainingRecord, actor: Any, request: HttpRequest | None = None
+) -> None:
+    """Delete a training record entered by mistake; the audit row keeps what it was."""
+    record = (
+        TrainingRecord.objects.select_for_update()
+        .select_related("officer", "course_type", "agency")
+        .get(pk=record.pk)
+    )
     audit_record(
-        event_type=AuditEvent.EventType.TRAINING_RECORDED,
+        event_type=TRAINING_REMOVED,
         actor=actor,
-        agency=officer.agency,
+        agency=record.agency,
         target=record,
         request=request,
-        extra={"officer": officer.employee_id, "course": course_type.code},
+        extra={
+            "officer": record.officer.employee_id,
+            "course": record.course_type.code,
+            "completed_on": record.completed_on.isoformat(),
+            "expires_on": _jsonable(record.expires_on),
+        },
     )
-    return record
+    stored = record.certificate.name or ""
+    record.delete()
+    _delete_file_after_commit(record.certificate.storage, stored)
 
 
 # Bulk upserts

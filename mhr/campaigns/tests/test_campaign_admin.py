@@ -20,6 +20,7 @@ from mhr.campaigns.models import (
     Partnership,
     Pledge,
     PolicyDocument,
+    PracticeDecision,
     Requirement,
     RuleVersion,
     TrainingRecord,
@@ -88,6 +89,14 @@ def staff_editor(editor) -> User:
 def world(one_mind, agency_a):
     """One row of every campaigns model, files included, so every page has something to show."""
     pledge = make_pledge(agency_a, one_mind, status=Pledge.Status.SUBMITTED)
+    PracticeDecision.objects.create(
+        pledge=pledge,
+        submitted_at=pledge.status_changed_at,
+        requirement_key="policy",
+        requirement_title="Policy on responding to people in crisis",
+        decision=PracticeDecision.Decision.RETURNED,
+        comment="Cite the pages on transport.",
+    )
     officer = Officer.objects.create(
         agency=agency_a, employee_id="E-100", first_name="Ola", last_name="Officer", is_sworn=True
     )
@@ -141,6 +150,7 @@ def test_every_campaigns_model_in_the_brief_is_registered():
         "Partnership",
         "PolicyDocument",
         "ImportBatch",
+        "PracticeDecision",
     }
 
 

@@ -11,47 +11,30 @@ A-owned object is foreign to her); editor, reviewer and sam (association staff, 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from conftest import _stamp_session
 from mhr.accounts.services import api_token_create
 from mhr.clearinghouse.models import Resource
 from mhr.clearinghouse.tests.factories import make_pdf, resource_in_status
+from mhr.core.tests.authz import (
+    ROLES,
+    SIGN_IN,
+    Route,
+    agency_member_routes,
+    everyone,
+    roles,
+)
 
-ROLES = ("anonymous", "bob", "alice", "carol", "editor", "reviewer", "sam")
-SIGN_IN = 302  # login_required sends anonymous visitors to the sign-in page
-STAFF = ("editor", "reviewer", "sam")
-
-
-def everyone(status: int | set[int]) -> dict[str, Any]:
-    return dict.fromkeys(ROLES, status)
-
-
-def roles(default: Any, **overrides: Any) -> dict[str, Any]:
-    expected = dict.fromkeys(ROLES, default)
-    expected.update(overrides)
-    return expected
-
-
-@dataclass(frozen=True)
-class Route:
-    name: str  # URL name ("namespace:name") or "METHOD /api/v1/path" for API operations
-    path: Callable[[dict[str, Any]], str]
-    expected: dict[str, Any]
-    method: str = "get"
-    data: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda world: {})
-    api: bool = False
-
-
-def agency_member_routes() -> dict[str, Any]:
-    return roles(200, anonymous=SIGN_IN, editor=404, reviewer=404, sam=404)
-
-
-ROUTES: tuple[Route, ...] = (
+CORE_ROUTES: tuple[Route, ...] = (
     Route("home", lambda w: "/", everyone(200)),
     Route("healthz", lambda w: "/healthz", everyone(200)),
     # Accounts
@@ -344,6 +327,28 @@ ROUTES: tuple[Route, ...] = (
     ),
 )
 
+
+def _feature_modules() -> list[Any]:
+    """Every `mhr/<app>/tests/authz_<feature>.py`: routes listed beside the feature they cover."""
+    import mhr
+
+    found = []
+    for app in pkgutil.iter_modules(mhr.__path__):
+        try:
+            tests = importlib.import_module(f"mhr.{app.name}.tests")
+        except ModuleNotFoundError:
+            continue
+        for module in pkgutil.iter_modules(tests.__path__):
+            if module.name.startswith("authz_"):
+                found.append(importlib.import_module(f"mhr.{app.name}.tests.{module.name}"))
+    return found
+
+
+FEATURE_MODULES = _feature_modules()
+ROUTES: tuple[Route, ...] = CORE_ROUTES + tuple(
+    route for module in FEATURE_MODULES for route in module.ROUTES
+)
+
 # Routes that are not pages: the API's catch-alls and the admin's own permission system.
 NOT_IN_MATRIX = {"api:api-root", "api_unknown_endpoint", None}
 
@@ -373,7 +378,10 @@ def _api_operations() -> set[str]:
 
 
 def test_every_route_has_an_entry():
-    listed = {route.name for route in ROUTES}
+    names = [route.name for route in ROUTES]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    assert not twice, f"Listed more than once in the authorization matrix: {twice}"
+    listed = set(names)
     pages = {name for name in _walk(get_resolver().url_patterns) if name not in NOT_IN_MATRIX}
     pages |= {"api:openapi-json", "api:openapi-view"}
     missing = sorted((pages | _api_operations()) - listed)
@@ -431,7 +439,7 @@ def world(db, agency_a, agency_b, alice, bob, carol, sam, editor, reviewer, one_
         document=io.BytesIO(make_pdf()),
         document_name="policy.pdf",
     )
-    return {
+    world = {
         "agency_a": agency_a,
         "agency_b": agency_b,
         "alice": alice,
@@ -447,21 +455,37 @@ def world(db, agency_a, agency_b, alice, bob, carol, sam, editor, reviewer, one_
         "partnership": partnership,
         "policy": policy,
     }
+    for module in FEATURE_MODULES:
+        extend = getattr(module, "extend_world", None)
+        if extend is not None:
+            extend(world)
+    return world
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
-def test_route_access(route, role, world, client_for):
-    client = client_for(None if role == "anonymous" else world[role])
-    send = getattr(client, route.method)
-    kwargs: dict[str, Any] = {}
-    if route.api and route.method in {"post", "put", "patch"}:
-        kwargs["content_type"] = "application/json"
-    if route.method != "get" and route.api:
-        client.handler.enforce_csrf_checks = False
-    response = send(route.path(world), route.data(world), **kwargs)
-    expected = route.expected[role]
-    allowed = expected if isinstance(expected, set) else {expected}
-    assert response.status_code in allowed, (
-        f"{route.name} as {role}: {response.status_code}, expected {sorted(allowed)}"
-    )
+def test_route_access(route, world, client_factory):
+    """Every role asks once; each request's writes are rolled back so the next role starts clean.
+
+    (One test per route rather than per route and role: building the world dominates the cost.)
+    """
+    wrong = []
+    for role in ROLES:
+        with transaction.atomic():
+            client = client_factory()
+            user = None if role == "anonymous" else world[role]
+            if user is not None:
+                client.force_login(user)
+                _stamp_session(client, user)
+            if route.method != "get" and route.api:
+                client.handler.enforce_csrf_checks = False
+            kwargs: dict[str, Any] = {}
+            if route.api and route.method in {"post", "put", "patch"}:
+                kwargs["content_type"] = "application/json"
+            response = getattr(client, route.method)(route.path(world), route.data(world), **kwargs)
+            transaction.set_rollback(True)
+        cache.clear()  # throttle counts
+        expected = route.expected[role]
+        allowed = expected if isinstance(expected, set) else {expected}
+        if response.status_code not in allowed:
+            wrong.append(f"{role}: {response.status_code}, expected {sorted(allowed)}")
+    assert not wrong, f"{route.name} — " + "; ".join(wrong)

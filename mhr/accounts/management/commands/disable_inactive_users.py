@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from mhr.accounts.security import inactive_users, user_deactivate
+from mhr.accounts.security import users_disable_inactive
 
 
 class Command(BaseCommand):
@@ -15,9 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, **options):
         days = settings.ACCOUNT_INACTIVITY_DAYS
-        users = inactive_users(as_of=timezone.now(), days=days)
+        users = users_disable_inactive(as_of=timezone.now(), days=days, dry_run=dry_run)
         for user in users:
-            if not dry_run:
-                user_deactivate(user=user, deactivated_by=None, reason=f"unused for {days} days")
             self.stdout.write(f"{'Would disable' if dry_run else 'Disabled'} {user.email}")
         self.stdout.write(f"{len(users)} account(s) unused for {days} days.")

@@ -1,5 +1,8 @@
-"""`mhr import roster|training FILE --agency ORI [--commit]`: the same preview and errors as the
-web import, for agencies that automate. A dry run unless --commit; exits non-zero on errors."""
+"""`mhr import roster|training|encounters FILE --agency ORI [--commit]`: the same preview and errors
+as the web import, for agencies that automate. A dry run unless --commit; exits non-zero on errors.
+
+Encounters take `--format native|seattle` (native: columns mapped by --mapping, the agency's saved
+mapping or suggestions; seattle: the Seattle Police Department's Crisis Data columns)."""
 
 from __future__ import annotations
 
@@ -16,13 +19,14 @@ from mhr.campaigns.services.imports import ImportResult, import_run
 
 class Command(BaseCommand):
     help = (
-        "Import an agency's roster or training records from a CSV or XLSX file. Prints what "
+        "Import an agency's roster, training records or crisis encounters from a CSV or XLSX "
+        "file. Prints what "
         "would change and any errors; nothing is changed unless --commit is given and the file "
         "has no errors."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["roster", "training"])
+        parser.add_argument("kind", choices=["roster", "training", "encounters"])
         parser.add_argument("file", help="Path to a .csv or .xlsx file.")
         parser.add_argument("--agency", required=True, help="The agency's ORI, e.g. WA0170000.")
         parser.add_argument(
@@ -42,6 +46,12 @@ class Command(BaseCommand):
             "people missing from it as separated.",
         )
         parser.add_argument("--user", help="Email of the person the import is recorded against.")
+        parser.add_argument(
+            "--format",
+            choices=["native", "seattle"],
+            default="native",
+            help="Encounters only: native (MHR columns, mapped) or seattle (SPD Crisis Data).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         ori = options["agency"].strip().upper()
@@ -56,6 +66,9 @@ class Command(BaseCommand):
             actor = User.objects.filter(email__iexact=options["user"].strip()).first()
             if actor is None:
                 raise CommandError(f"No user has the email {options['user']}.")
+        if options["kind"] == "encounters":
+            self._encounters(agency, path, actor, options)
+            return
         result = import_run(
             agency=agency,
             kind=options["kind"],
@@ -142,3 +155,43 @@ class Command(BaseCommand):
                 for name, (old, new) in (sample.get("changes") or {}).items():
                     line += f"; {name}: {old} → {new}"
                 self.stdout.write(line)
+
+    def _encounters(self, agency: Agency, path: Path, actor: Any, options: dict[str, Any]) -> None:
+        from mhr.encounters.import_services import encounter_import_run
+        from mhr.encounters.schema import BY_NAME
+
+        outcome = encounter_import_run(
+            agency=agency,
+            file=path,
+            actor=actor,
+            format=options["format"],
+            mapping=self._mapping(options),
+            commit=options["commit"],
+        )
+        out = self.stdout.write
+        counts = outcome.counts
+        out(
+            f"Encounter import ({options['format']}) for {agency.name} ({agency.ori}) from "
+            f"{outcome.batch.original_filename}: {counts.get('rows', 0):,} records"
+        )
+        if outcome.mapping:
+            out("Columns:")
+            for name, header in outcome.mapping.items():
+                out(f"  {BY_NAME[name].label} ← “{header}”")
+        for key in ("new", "updated", "unchanged"):
+            out(f"  {key.title() + ':':<10} {counts.get(key, 0):>9,}")
+        for title, issues in (("Errors", outcome.errors), ("Warnings", outcome.warnings)):
+            if not issues:
+                continue
+            shown = len(issues.items)
+            more = f", first {shown} shown" if issues.total > shown else ""
+            out(f"{title} ({issues.total:,}{more}):")
+            for issue in issues.items:
+                out(f"  {issue}")
+        if outcome.committed:
+            out(self.style.SUCCESS(f"Committed (import #{outcome.batch.pk})."))
+        elif outcome.ok:
+            out("Dry run: nothing was changed. Run again with --commit to apply.")
+        if not outcome.ok:
+            total = outcome.errors.total
+            raise CommandError(f"{total:,} error{'s' if total != 1 else ''}: nothing was imported.")

@@ -1,0 +1,260 @@
+"""Writing many encounters at once: compare with what is stored, then upsert in batches.
+
+PostgreSQL: each batch is COPYed into a temporary staging table and moved with one
+INSERT ... SELECT ... ON CONFLICT (agency_id, incident_number) DO UPDATE ... WHERE the row
+differs. Other engines: the same upsert as one executemany. Records that change get an
+EncounterRevision (source "import") exactly as `encounter_update` writes one; new records are
+traced to their EncounterImport batch (import_batch) and the batch's audit row instead of a
+revision each, which would double the writes of a large import.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Max
+
+from mhr.encounters import schema
+from mhr.encounters.models import Encounter, EncounterRevision
+
+# The stored columns a file can set, then the derived ones, in a fixed order.
+ROW_FIELDS: tuple[str, ...] = (
+    *schema.STORED_FIELDS,
+    "person_digest",
+    "received_date",
+    "minutes_on_scene",
+)
+_INDEX = {name: position for position, name in enumerate(ROW_FIELDS)}
+_DEFAULTS: tuple[Any, ...] = tuple(
+    (
+        "unknown"
+        if name in schema.BY_NAME and schema.BY_NAME[name].kind == schema.CHOICE
+        else ""
+        if name == "person_digest"
+        or (name in schema.BY_NAME and schema.BY_NAME[name].kind == schema.TEXT)
+        else None
+    )
+    for name in ROW_FIELDS
+)
+_HEAD = ("agency_id", "status")
+_TAIL = ("source", "repeat_contact", "import_batch_id", "created_by_id", "created_at", "updated_at")
+INSERT_COLUMNS: tuple[str, ...] = (*_HEAD, *ROW_FIELDS, *_TAIL, "version")
+# What an update rewrites (creation facts stay), and what counts as a difference.
+_COMPARED = ("status", *ROW_FIELDS)
+_UPDATED = (*_COMPARED, "import_batch_id", "updated_at")
+BATCH_SIZE = 5000
+
+
+class RowBuilder:
+    """Canonical values -> full stored rows, merged over the stored record when there is one."""
+
+    def __init__(
+        self,
+        *,
+        provided: Sequence[str],
+        tz: datetime.tzinfo,
+        digester: Callable[[str], str],
+    ) -> None:
+        self.provided = tuple(name for name in provided if name != "person_key")
+        self.positions = tuple((name, _INDEX[name]) for name in self.provided)
+        self.with_key = "person_key" in provided
+        self.tz = tz
+        self.digester = digester
+        self._received = _INDEX["received_at"]
+        self._arrived = _INDEX["arrived_at"]
+        self._cleared = _INDEX["cleared_at"]
+
+    def build(self, values: dict[str, Any], base: Sequence[Any] | None = None) -> list[Any]:
+        row = list(_DEFAULTS if base is None else base)
+        for name, position in self.positions:
+            row[position] = values[name]
+        if self.with_key:
+            row[-3] = self.digester(values.get("person_key") or "")
+        received = row[self._received]
+        cleared = row[self._cleared]
+        row[-2] = received.astimezone(self.tz).date() if received else None
+        start = row[self._arrived] or received
+        row[-1] = int((cleared - start).total_seconds() // 60) if cleared and start else None
+        return row
+
+
+def stored_rows(agency_id: int, incident_numbers: Iterable[str]) -> dict[str, tuple[Any, ...]]:
+    """{incident number: (id, version, status, *ROW_FIELDS)} for the records already stored."""
+    found: dict[str, tuple[Any, ...]] = {}
+    numbers = list(incident_numbers)
+    if connection.vendor == "postgresql":
+        # One array parameter: no per-value parameter handling for thousands of numbers.
+        columns = ", ".join(_q(c) for c in ("id", "version", "status", *ROW_FIELDS))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns} FROM {_q(Encounter._meta.db_table)} "  # noqa: S608 # nosec B608 # names from model metadata and our constants; values are parameters
+                "WHERE agency_id = %s AND incident_number = ANY(%s)",
+                [agency_id, numbers],
+            )
+            for record in cursor.fetchall():
+                found[record[3]] = record
+        return found
+    for start in range(0, len(numbers), BATCH_SIZE):
+        chunk = numbers[start : start + BATCH_SIZE]
+        for record in Encounter.objects.filter(
+            agency_id=agency_id, incident_number__in=chunk
+        ).values_list("id", "version", "status", *ROW_FIELDS):
+            found[record[3]] = record
+    return found
+
+
+_PG_TYPES = {
+    "varchar": "text",
+    "boolean": "bool",
+    "smallint": "int2",
+    "integer": "int4",
+    "bigint": "int8",
+    "timestamp with time zone": "timestamptz",
+    "date": "date",
+}
+
+
+def _binary_types() -> list[str]:
+    """psycopg type names of INSERT_COLUMNS, from the model's own column types."""
+    names = []
+    for column in INSERT_COLUMNS:
+        field = Encounter._meta.get_field(column.removesuffix("_id"))
+        db_type = (field.db_type(connection) or "").split("(")[0].strip()
+        names.append(_PG_TYPES[db_type])
+    return names
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class Writer:
+    """Upserts prepared rows for one import, inside the caller's transaction."""
+
+    def __init__(self, *, agency_id: int, batch_id: int, actor_id: int | None) -> None:
+        self.agency_id = agency_id
+        self.batch_id = batch_id
+        self.actor_id = actor_id
+        self.now = datetime.datetime.now(datetime.UTC)
+        self.postgres = connection.vendor == "postgresql"
+        self.table = _q(Encounter._meta.db_table)
+        self.stage = ""
+        columns = ", ".join(_q(c) for c in INSERT_COLUMNS)
+        updates = ", ".join(f"{_q(c)} = EXCLUDED.{_q(c)}" for c in _UPDATED)
+        if self.postgres:
+            differs = (
+                "("
+                + ", ".join(f"{self.table}.{_q(c)}" for c in _COMPARED)
+                + ") IS DISTINCT FROM ("
+                + ", ".join(f"EXCLUDED.{_q(c)}" for c in _COMPARED)
+                + ")"
+            )
+        else:
+            differs = " OR ".join(
+                f"{self.table}.{_q(c)} IS NOT EXCLUDED.{_q(c)}" for c in _COMPARED
+            )
+        self._conflict = (
+            f"ON CONFLICT ({_q('agency_id')}, {_q('incident_number')}) DO UPDATE SET {updates}, "  # nosec B608 # names from model metadata and our constants; values are parameters
+            f"{_q('version')} = {self.table}.{_q('version')} + 1 WHERE {differs}"
+        )
+        self._columns = columns
+        self._head = (agency_id, Encounter.Status.COMPLETE)
+        self._tail = (Encounter.Source.IMPORT, False, batch_id, actor_id, self.now, self.now, 1)
+
+    def write(self, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        head, tail = self._head, self._tail
+        if self.postgres:
+            self._write_postgres([(*head, *row, *tail) for row in rows])
+        else:
+            self._write_other([(*head, *row, *tail) for row in rows])
+
+    def _write_postgres(self, rows: list[tuple[Any, ...]]) -> None:
+        with connection.cursor() as cursor:
+            if not self.stage:
+                self.stage = _q(f"mhr_encounter_stage_{uuid.uuid4().hex[:12]}")
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {self.stage} ON COMMIT DROP AS "  # noqa: S608 # nosec B608 # names from model metadata and our constants; values are parameters
+                    f"SELECT {self._columns} FROM {self.table} WITH NO DATA"
+                )
+            else:
+                cursor.execute(f"TRUNCATE {self.stage}")
+            # Binary COPY: about ten times less client CPU than text for these rows.
+            with cursor.cursor.copy(
+                f"COPY {self.stage} ({self._columns}) FROM STDIN (FORMAT BINARY)"  # noqa: S608
+            ) as copy:
+                copy.set_types(_binary_types())
+                write = copy.write_row
+                for row in rows:
+                    write(row)
+            cursor.execute(
+                f"INSERT INTO {self.table} ({self._columns}) "  # noqa: S608 # nosec B608 # names from model metadata and our constants; values are parameters
+                f"SELECT {self._columns} FROM {self.stage} {self._conflict}"
+            )
+
+    def _write_other(self, rows: list[tuple[Any, ...]]) -> None:
+        ops = connection.ops
+        adapted = []
+        for row in rows:
+            adapted.append(
+                [
+                    ops.adapt_datetimefield_value(value)
+                    if isinstance(value, datetime.datetime)
+                    else ops.adapt_datefield_value(value)
+                    if isinstance(value, datetime.date)
+                    else value
+                    for value in row
+                ]
+            )
+        marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {self.table} ({self._columns}) VALUES ({marks}) "  # noqa: S608 # nosec B608 # names from model metadata and our constants; values are parameters
+                f"{self._conflict}",
+                adapted,
+            )
+
+    def revisions(self, changed: Sequence[tuple[int, dict[str, list[Any]]]], reason: str) -> None:
+        """One EncounterRevision per updated record, numbered after its last one."""
+        if not changed:
+            return
+        ids = [encounter_id for encounter_id, _changes in changed]
+        last = dict(
+            EncounterRevision.objects.filter(encounter_id__in=ids)
+            .values_list("encounter_id")
+            .annotate(last=Max("number"))
+            .values_list("encounter_id", "last")
+        )
+        EncounterRevision.objects.bulk_create(
+            [
+                EncounterRevision(
+                    encounter_id=encounter_id,
+                    agency_id=self.agency_id,
+                    number=last.get(encounter_id, 0) + 1,
+                    source=Encounter.Source.IMPORT,
+                    changes=changes,
+                    reason=reason[:300],
+                    changed_by_id=self.actor_id,
+                    changed_at=self.now,
+                )
+                for encounter_id, changes in changed
+            ],
+            batch_size=1000,
+        )
+
+
+def row_changes(before: Sequence[Any], after: Sequence[Any]) -> dict[str, Any]:
+    """{field: [before, after]} between two stored rows (status first when it differs)."""
+    from mhr.encounters.services import _revision_changes, _without_digest
+
+    old = dict(zip(_COMPARED, before, strict=True))
+    new = dict(zip(_COMPARED, after, strict=True))
+    diff = {name: value for name, value in new.items() if old[name] != value}
+    return _revision_changes(
+        _without_digest({name: old[name] for name in diff}), _without_digest(diff)
+    )

@@ -1,0 +1,209 @@
+"""Keeping the pre-aggregated encounter counts (EncounterMonthlyCount, EncounterMinutesCount) current.
+
+`rollup_refresh` recomputes an agency's whole months from its records: it deletes the months'
+rows and inserts them again from one INSERT ... SELECT per table, built from the same aggregate
+expressions stats.py uses on records, so the two cannot drift apart. It runs inside the caller's
+transaction: the services call it after every create, correction and discard; the bulk importer
+calls it once after its commit.
+
+Concurrency: the agency's row is locked first (SELECT ... FOR UPDATE), so two writers of one
+agency refresh one after the other, and the second one counts the first one's record.
+
+National counts (EncounterNational*): the refresh subtracts the agency's old rows for the months
+and adds the new ones with INSERT ... ON CONFLICT DO UPDATE (both engines). On PostgreSQL a
+transaction-level advisory lock serialises these national updates across agencies (no lost
+updates, no deadlocks); its cost is that two agencies' refreshes never overlap.
+`rollup_rebuild_all` recounts the national rows from the agencies' rows from scratch.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q, Sum, Value
+
+from mhr.accounts.models import Agency
+from mhr.encounters import stats
+from mhr.encounters.models import (
+    Encounter,
+    EncounterMinutesCount,
+    EncounterMonthlyCount,
+    EncounterNationalMinutesCount,
+    EncounterNationalMonthlyCount,
+)
+
+_KEYS = ("agency_id", "month", "call_source", "district", "flagged", "cit")
+_NATIONAL_KEYS = ("month", "call_source", "flagged", "cit")
+# Any constant: the key of the PostgreSQL advisory lock around national updates.
+_NATIONAL_LOCK = 4_104_771
+
+
+def _insert_select(
+    model, columns: tuple[str, ...], queryset, *, add_on_conflict: tuple[str, ...] = ()
+) -> None:
+    """INSERT INTO model's table (columns) SELECT columns FROM (queryset's SQL).
+
+    With `add_on_conflict` (the unique key), a row whose key exists is added to the existing
+    row instead: every other column is summed.
+    """
+    sql, params = queryset.query.sql_with_params()
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(column) for column in columns)
+    selected = ", ".join(f"grouped.{quote(column)}" for column in columns)
+    # "WHERE true" keeps SQLite from reading ON CONFLICT as a join's ON.
+    statement = f"INSERT INTO {table} ({names}) SELECT {selected} FROM ({sql}) grouped WHERE true"  # noqa: S608 # nosec B608 # names from model metadata and our constants; values are parameters
+    if add_on_conflict:
+        sums = ", ".join(
+            f"{quote(column)} = {table}.{quote(column)} + excluded.{quote(column)}"
+            for column in columns
+            if column not in add_on_conflict
+        )
+        keys = ", ".join(quote(column) for column in add_on_conflict)
+        statement += f" ON CONFLICT ({keys}) DO UPDATE SET {sums}"  # nosec B608 # names from model metadata and our constants; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)  # noqa: S608 (names are ours, values are params)
+
+
+def _national_add(months: set[datetime.date] | None, scope: Q, sign: int) -> None:
+    """Add (sign 1) or subtract (sign -1) the agency rows in `scope` to the national rows."""
+    measures = {name: Sum(name) * Value(sign) for name in stats.MEASURES}
+    _insert_select(
+        EncounterNationalMonthlyCount,
+        (*_NATIONAL_KEYS, *measures),
+        EncounterMonthlyCount.objects.filter(scope, _months_q(months, "month"))
+        .values(*_NATIONAL_KEYS)
+        .annotate(**measures)
+        .order_by(),
+        add_on_conflict=_NATIONAL_KEYS,
+    )
+    _insert_select(
+        EncounterNationalMinutesCount,
+        (*_NATIONAL_KEYS, "bucket", "count"),
+        EncounterMinutesCount.objects.filter(scope, _months_q(months, "month"))
+        .values(*_NATIONAL_KEYS, "bucket")
+        .annotate(count=Sum("count") * Value(sign))
+        .order_by(),
+        add_on_conflict=(*_NATIONAL_KEYS, "bucket"),
+    )
+
+
+def _lock_national() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_NATIONAL_LOCK])
+    # SQLite lets one writer in at a time anyway.
+
+
+def _months_q(months: set[datetime.date] | None, field: str) -> Q:
+    if months is None:
+        return Q()
+    q = Q(pk__in=[])
+    for month in months:
+        if field == "month":
+            q |= Q(month=month)
+        else:
+            q |= Q(
+                **{
+                    f"{field}__gte": month,
+                    f"{field}__lt": stats._next_month(month),
+                }
+            )
+    return q
+
+
+def rollup_refresh(
+    *,
+    agency: Agency,
+    dates: Iterable[datetime.date | None] | None = None,
+    digests: Iterable[str] = (),
+    national: bool = True,
+) -> int:
+    """Recompute the agency's counts for the months covering `dates` (None: every month).
+
+    `digests`: person digests whose repeat-contact flags may have changed; the months of those
+    people's records are recomputed too. `national=False` leaves the national rows alone (for
+    rollup_rebuild_all, which recounts them at the end). Returns the number of months refreshed
+    (-1 for all).
+    """
+    months: set[datetime.date] | None = None
+    if dates is not None:
+        months = {day.replace(day=1) for day in dates if day is not None}
+        digests = {digest for digest in digests if digest}
+        if digests:
+            months |= {
+                day.replace(day=1)
+                for day in Encounter.objects.filter(
+                    agency=agency, person_digest__in=digests, received_date__isnull=False
+                )
+                .values_list("received_date", flat=True)
+                .distinct()
+            }
+        if not months:
+            return 0
+    with transaction.atomic():
+        list(Agency.objects.select_for_update().filter(pk=agency.pk).values_list("pk"))
+        if national:
+            _lock_national()
+            _national_add(months, Q(agency=agency), -1)
+        for model in (EncounterMonthlyCount, EncounterMinutesCount):
+            model.objects.filter(_months_q(months, "month"), agency=agency).delete()
+        records = stats.complete_records().filter(
+            _months_q(months, "received_date"), agency=agency, received_date__isnull=False
+        )
+        measures = {
+            **stats.record_measures(),
+            "min_date": Min("received_date"),
+            "max_date": Max("received_date"),
+        }
+        _insert_select(
+            EncounterMonthlyCount,
+            (*_KEYS, *measures),
+            records.values(*_KEYS).annotate(**measures).order_by(),
+        )
+        _insert_select(
+            EncounterMinutesCount,
+            (*_KEYS, "bucket", "count"),
+            records.filter(minutes_on_scene__isnull=False)
+            .annotate(bucket=stats.bucket_expression())
+            .values(*_KEYS, "bucket")
+            .annotate(count=Count("id"))
+            .order_by(),
+        )
+        if national:
+            _national_add(months, Q(agency=agency), 1)
+            # Months and bands that no agency has any more leave no empty national rows.
+            EncounterNationalMonthlyCount.objects.filter(
+                _months_q(months, "month"), total=0
+            ).delete()
+            EncounterNationalMinutesCount.objects.filter(
+                _months_q(months, "month"), count=0
+            ).delete()
+    return -1 if months is None else len(months)
+
+
+def national_rebuild() -> None:
+    """Recount every national row from the agencies' rows."""
+    with transaction.atomic():
+        _lock_national()
+        EncounterNationalMonthlyCount.objects.all().delete()
+        EncounterNationalMinutesCount.objects.all().delete()
+        _national_add(None, Q(), 1)
+
+
+def rollup_rebuild_all() -> int:
+    """Rebuild every agency's counts (after a restore or a bulk load outside the services)."""
+    agencies = Agency.objects.filter(
+        pk__in=Encounter.objects.values("agency_id").distinct()
+    ).order_by("pk")
+    count = 0
+    for agency in agencies:
+        rollup_refresh(agency=agency, national=False)
+        count += 1
+    # Agencies whose last record went away keep no stale counts.
+    for model in (EncounterMonthlyCount, EncounterMinutesCount):
+        model.objects.exclude(agency__in=agencies).delete()
+    national_rebuild()
+    return count

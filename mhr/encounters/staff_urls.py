@@ -1,0 +1,10 @@
+from django.urls import path
+
+from mhr.encounters import staff_views
+
+app_name = "encounters_staff"
+
+# Association staff, mounted at /staff/encounters/: suppressed national numbers only.
+urlpatterns = [
+    path("", staff_views.national, name="national"),
+]
