@@ -160,7 +160,7 @@ def encounter_create(
                 agency=agency,
                 number=1,
                 source=source,
-                changes=_revision_changes({}, _without_digest(prepared)),
+                changes=_digest_masked(_revision_changes({}, prepared)),
                 reason="Recorded" if status == Encounter.Status.COMPLETE else "Draft saved",
                 changed_by=actor_user,
                 changed_at=now,
@@ -187,18 +187,13 @@ def encounter_create(
     return encounter
 
 
-def _without_digest(values: dict[str, Any]) -> dict[str, Any]:
-    # The history says that the person key changed, never what it is.
-    shown = dict(values)
-    if shown.get("person_digest"):
-        shown["person_digest"] = "(set)"
-    return shown
-
-
 def _digest_masked(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
-    # Masked after comparing: one key replaced by another must still show as a change.
+    """The history says that the person key changed, never what it is.
+
+    Masked after comparing: one key replaced by another must still show as a change.
+    """
     if "person_digest" in changes:
-        changes["person_digest"] = ["(set)" if v else "" for v in changes["person_digest"]]
+        changes["person_digest"] = ["(set)" if v else v for v in changes["person_digest"]]
     return changes
 
 

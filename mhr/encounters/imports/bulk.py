@@ -250,11 +250,9 @@ class Writer:
 
 def row_changes(before: Sequence[Any], after: Sequence[Any]) -> dict[str, Any]:
     """{field: [before, after]} between two stored rows (status first when it differs)."""
-    from mhr.encounters.services import _revision_changes, _without_digest
+    from mhr.encounters.services import _digest_masked, _revision_changes
 
     old = dict(zip(_COMPARED, before, strict=True))
     new = dict(zip(_COMPARED, after, strict=True))
     diff = {name: value for name, value in new.items() if old[name] != value}
-    return _revision_changes(
-        _without_digest({name: old[name] for name in diff}), _without_digest(diff)
-    )
+    return _digest_masked(_revision_changes({name: old[name] for name in diff}, diff))
