@@ -214,11 +214,16 @@ def test_repeat_contacts_flagged_after_import(agency_a, alice):
 
 
 def test_person_digester_matches_person_digest(agency_a):
+    from django.utils.crypto import salted_hmac
+
     from mhr.encounters.services import person_digest, person_digester
 
     digest = person_digester(agency=agency_a)
     assert digest(" k1 ") == person_digest(agency=agency_a, person_key="k1")
     assert digest("") == ""
+    # Django's salted_hmac construction, so digests stored by earlier versions still match.
+    expected = salted_hmac("mhr.encounters.person_key", f"{agency_a.pk}:k1", algorithm="sha256")
+    assert digest("k1") == expected.hexdigest()
 
 
 def test_recompute_all_matches_per_digest(agency_a, alice):
