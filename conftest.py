@@ -33,6 +33,15 @@ def _private_media(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Tests roll back the database but not the cache; SQLite even reuses the rolled-back ids, so
+    a cached compliance result or throttle count must not outlive its test."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def fresh_throttle_counts():
     """API throttles count in the cache: clear it so each API test starts from zero."""

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mhr.core.middleware.SecurityHeadersMiddleware",
+    "mhr.core.uploads.StorageFullMiddleware",
 ]
 
 ROOT_URLCONF = "mhr.urls"
@@ -126,7 +127,10 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Have I Been Pwned's SHA-1 list, searched locally (docs/deploy.md); skipped when unset.
+    {"NAME": "mhr.accounts.password_validators.BreachedPasswordValidator"},
 ]
+BREACHED_PASSWORDS_FILE = env_str("MHR_BREACHED_PASSWORDS_FILE", "")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -144,9 +148,14 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     # Uploads are private: there is no MEDIA_URL, and files are streamed by views that check access.
+    # GuardedStorage wraps the backend named in "wrapped": a full disk is a clear error, not a 500.
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(DATA_DIR / "private"), "base_url": None},
+        "BACKEND": "mhr.core.uploads.GuardedStorage",
+        "OPTIONS": {
+            "wrapped": "django.core.files.storage.FileSystemStorage",
+            "location": str(DATA_DIR / "private"),
+            "base_url": None,
+        },
     },
     "staticfiles": {
         "BACKEND": (
@@ -162,8 +171,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 USE_S3 = env_bool("USE_S3", False)
 if USE_S3:
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "mhr.core.uploads.GuardedStorage",
         "OPTIONS": {
+            "wrapped": "storages.backends.s3.S3Storage",
             "bucket_name": env_str("S3_BUCKET_NAME"),
             "endpoint_url": env_str("S3_ENDPOINT_URL"),
             "region_name": env_str("S3_REGION_NAME"),
@@ -228,6 +238,9 @@ ACCOUNT_INACTIVITY_DAYS = env_int("ACCOUNT_INACTIVITY_DAYS", 90, minimum=1)
 # `mhr scheduler` queues the daily jobs (pledge re-evaluation, reminders, inactive accounts)
 # once per UTC day at or after this hour.
 SCHEDULER_HOUR_UTC = env_int("SCHEDULER_HOUR_UTC", 6, minimum=0)
+# A queued or running import with no progress for this long was killed: `mhr scheduler` marks it
+# failed (mhr.core.stale_imports). Longer than the slowest import's final write.
+IMPORT_STALE_AFTER_MINUTES = env_int("MHR_IMPORT_STALE_AFTER_MINUTES", 120, minimum=5)
 if SCHEDULER_HOUR_UTC > 23:
     raise ImproperlyConfigured("SCHEDULER_HOUR_UTC must be an hour from 0 to 23.")
 

@@ -98,6 +98,10 @@ def anonymous(request: HttpRequest) -> Caller:
     return Caller(user=AnonymousUser())
 
 
+# The OpenAPI document lists `{}` (no credentials needed) for operations that accept this.
+anonymous.openapi_anonymous = True  # type: ignore[attr-defined]
+
+
 token_auth = TokenAuth()
 session_auth = SessionAuth()
 

@@ -18,6 +18,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from mhr.core.uploads import StorageFull
+
 logger = logging.getLogger("mhr.api")
 
 MESSAGES = {
@@ -78,6 +80,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         return respond(request, 422, errors=_field_errors(exc.errors))
+
+    @api.exception_handler(StorageFull)
+    def storage_full(request: HttpRequest, exc: StorageFull) -> HttpResponse:
+        # 507 Insufficient Storage: the request was fine; try again once there is room.
+        return respond(request, 507, " ".join(exc.messages), code="storage_full")
 
     @api.exception_handler(DjangoValidationError)
     def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:

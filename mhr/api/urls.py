@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.urls import URLPattern, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
+from ninja.openapi.schema import OpenAPISchema
 
 from mhr.accounts.api import router as accounts_router
 from mhr.api.auth import SIGNED_IN, THROTTLES
@@ -18,7 +19,28 @@ from mhr.clearinghouse.api import router as clearinghouse_router
 
 API_PREFIX = "api/v1/"
 
-api = NinjaAPI(
+
+class _Schema(OpenAPISchema):
+    """Public operations also list the empty requirement `{}`: OpenAPI's way of saying that
+    credentials are optional, so clients (and schemathesis) call them without any."""
+
+    def operation_security(self, operation: Any) -> list[dict[str, Any]] | None:
+        security = super().operation_security(operation)
+        if any(getattr(a, "openapi_anonymous", False) for a in operation.auth_callbacks or ()):
+            security = [*(security or []), {}]
+        return security
+
+
+class _API(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _Schema(self, path_prefix)
+
+
+api = _API(
     title="MHR API",
     version="1",
     description=(

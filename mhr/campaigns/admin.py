@@ -3,8 +3,9 @@
 Staff administrators edit the campaign's rules here: rule versions with their requirements
 (thresholds and accepted course types) and course types, so changing them needs no code. Every
 such change writes an audit row with the old and new values. Pledges move only through
-mhr.campaigns.services.pledges; rosters, training, evidence and imports belong to the agencies
-and are read-only here.
+mhr.campaigns.services.pledges, and a submitted pledge is recognized or returned only through the
+per-practice review at /staff/pledges/; rosters, training, evidence and imports belong to the
+agencies and are read-only here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
@@ -199,6 +202,11 @@ class RuleVersionAdmin(AuditedRulesAdmin):
 
 @admin.register(Pledge)
 class PledgeAdmin(ReadOnlyAdminMixin, CampaignReaderPermissions, admin.ModelAdmin):
+    """Pledges, read-only. A submitted pledge is recognized or returned only on the review screen
+    (/staff/pledges/<id>/), where every practice gets its own decision and comment: bulk
+    "recognize" or "return" actions here would skip those decisions, so there are none. The
+    change page and the list link to the review screen instead."""
+
     list_display = (
         "agency",
         "agency_ori",
@@ -207,6 +215,7 @@ class PledgeAdmin(ReadOnlyAdminMixin, CampaignReaderPermissions, admin.ModelAdmi
         "signed_on",
         "target_completion_on",
         "recognized_on",
+        "review_link",
     )
     list_filter = ("status", "campaign", "rule_version")
     list_select_related = ("agency", "campaign")
@@ -214,6 +223,7 @@ class PledgeAdmin(ReadOnlyAdminMixin, CampaignReaderPermissions, admin.ModelAdmi
     ordering = ("-signed_on", "-id")
     date_hierarchy = "signed_on"
     fields = (
+        "review_link",
         "agency",
         "campaign",
         "rule_version",
@@ -231,23 +241,40 @@ class PledgeAdmin(ReadOnlyAdminMixin, CampaignReaderPermissions, admin.ModelAdmi
         "created_at",
         "created_by",
     )
-    actions = ("recognize", "return_for_changes", "mark_lapsed")
+    readonly_fields = ("review_link",)
+    # Lapsing is not a review decision (the daily re-evaluation does it from the data too), so a
+    # reviewer may still lapse a recognition by hand.
+    actions = ("mark_lapsed",)
 
     @admin.display(description="ORI", ordering="agency__ori")
     def agency_ori(self, obj: Pledge) -> str:
         return obj.agency.ori
 
+    @admin.display(description="Review")
+    def review_link(self, obj: Pledge) -> str:
+        if obj.pk is None:
+            return "—"
+        label = (
+            "Review the practices"
+            if obj.status == Pledge.Status.SUBMITTED
+            else "Review history and evidence"
+        )
+        url = reverse("campaigns_review:pledge_review", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, label)
+
     def has_review_permission(self, request: HttpRequest) -> bool:
         return _is_campaign_reader(request.user)
 
-    def _change_status(
-        self, request: HttpRequest, queryset: models.QuerySet[Pledge], status: str
-    ) -> None:
+    @admin.action(description="Mark recognition lapsed", permissions=["review"])
+    def mark_lapsed(self, request: HttpRequest, queryset: models.QuerySet[Pledge]) -> None:
         done = 0
         for pledge in queryset.select_related("agency"):
             try:
                 pledge_change_status(
-                    pledge=pledge, status=status, changed_by=request.user, request=request
+                    pledge=pledge,
+                    status=Pledge.Status.LAPSED,
+                    changed_by=request.user,
+                    request=request,
                 )
             except (ValidationError, PermissionDenied) as exc:
                 text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
@@ -255,20 +282,7 @@ class PledgeAdmin(ReadOnlyAdminMixin, CampaignReaderPermissions, admin.ModelAdmi
             else:
                 done += 1
         if done:
-            label = Pledge.Status(status).label.lower()
-            self.message_user(request, f"{done} pledge(s) now {label}.", messages.SUCCESS)
-
-    @admin.action(description="Recognize (submitted or lapsed pledges)", permissions=["review"])
-    def recognize(self, request: HttpRequest, queryset: models.QuerySet[Pledge]) -> None:
-        self._change_status(request, queryset, Pledge.Status.RECOGNIZED)
-
-    @admin.action(description="Return for changes", permissions=["review"])
-    def return_for_changes(self, request: HttpRequest, queryset: models.QuerySet[Pledge]) -> None:
-        self._change_status(request, queryset, Pledge.Status.RETURNED)
-
-    @admin.action(description="Mark recognition lapsed", permissions=["review"])
-    def mark_lapsed(self, request: HttpRequest, queryset: models.QuerySet[Pledge]) -> None:
-        self._change_status(request, queryset, Pledge.Status.LAPSED)
+            self.message_user(request, f"{done} pledge(s) now lapsed.", messages.SUCCESS)
 
 
 class AgencyRecordAdmin(ReadOnlyAdminMixin, CampaignReaderPermissions, admin.ModelAdmin):

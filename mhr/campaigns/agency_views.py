@@ -183,7 +183,7 @@ def dashboard_numbers(
 ) -> dict[str, Any]:
     """Everything the dashboard and the progress report show, in a fixed number of queries."""
     today = as_of or timezone.localdate()
-    result: ComplianceResult = pledge_compliance(pledge, as_of=today)
+    result: ComplianceResult = pledge_compliance(pledge, as_of=today, cached=True)
     families = dict(CourseType.Family.choices)
     practices = [_practice_row(r, families) for r in result.requirements]
 
@@ -426,7 +426,7 @@ def pledge_submit(request: HttpRequest) -> HttpResponse:
 @require_GET
 def gap_list(request: HttpRequest, key: str) -> HttpResponse:
     pledge = _pledge(request.user)
-    result = pledge_compliance(pledge)
+    result = pledge_compliance(pledge, cached=True)
     requirement = next((r for r in result.requirements if r.key == key), None)
     if requirement is None or requirement.kind != COVERAGE:
         raise Http404("No such training requirement.")

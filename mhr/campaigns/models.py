@@ -350,6 +350,10 @@ class Partnership(models.Model):
                 name="campaigns_partnership_ends_after_start",
             ),
         ]
+        indexes = [
+            # The invitation link is looked up by its digest (partnership_for_invitation).
+            models.Index(fields=["invitation_digest"], name="campaigns_partner_invite_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.organization_name
@@ -457,6 +461,8 @@ class ImportBatch(models.Model):
     progress_percent = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Last sign of life while queued or running; mhr.core.stale_imports fails batches without one.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -525,3 +531,20 @@ class PracticeDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requirement_title}: {self.get_decision_display()}"
+
+
+class ComplianceFactsVersion(models.Model):
+    """A counter per agency that every write to the engine's facts raises, in the same transaction.
+
+    Cached compliance results are stored under the version they were computed from (see
+    compliance_cache), so a committed write makes every earlier result unreachable at once.
+    """
+
+    agency = models.OneToOneField(
+        "accounts.Agency", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} facts v{self.version}"

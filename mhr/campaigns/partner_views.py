@@ -39,6 +39,8 @@ class PartnerAccountForm(forms.Form):
     full_name = forms.CharField(
         label="Your name",
         max_length=150,
+        # WCAG 1.3.5: the field asks for the user's own name, so browsers may fill it in.
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text="The agency sees it next to your confirmation, e.g. “Dana Whitfield, Director”.",
     )
     password = forms.CharField(

@@ -11,7 +11,13 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from mhr.campaigns.models import Pledge, PracticeDecision, Requirement
+from mhr.campaigns.models import (
+    Partnership,
+    Pledge,
+    PolicyDocument,
+    PracticeDecision,
+    Requirement,
+)
 
 Status = Pledge.Status
 
@@ -153,3 +159,32 @@ def latest_finished_review(pledge: Pledge) -> ReviewRound | None:
         .order_by("requirement__position", "requirement_key")
     )
     return ReviewRound(number=decisions[0].round_number, submitted_at=latest, decisions=decisions)
+
+
+@dataclass(frozen=True)
+class ReviewEvidence:
+    """What the agency has on file for the partnership and policy practices."""
+
+    partnerships: list[Partnership]
+    policies: list[PolicyDocument]
+
+
+def review_evidence(pledge: Pledge) -> ReviewEvidence:
+    """The pledge's agency's partnerships and policies, newest first, in two queries."""
+    return ReviewEvidence(
+        partnerships=list(
+            Partnership.objects.filter(agency_id=pledge.agency_id).order_by("-started_on", "-id")
+        ),
+        policies=list(
+            PolicyDocument.objects.filter(agency_id=pledge.agency_id).order_by("-adopted_on", "-id")
+        ),
+    )
+
+
+def review_requirements(pledge: Pledge) -> list[Requirement]:
+    """The practices a pledge is reviewed on, in the rules' order."""
+    return list(
+        Requirement.objects.filter(rule_version_id=pledge.rule_version_id).order_by(
+            "position", "id"
+        )
+    )

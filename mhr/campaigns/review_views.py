@@ -156,7 +156,7 @@ def _review_context(
     pledge: Pledge, *, bound: dict[str, PracticeDecisionForm] | None = None
 ) -> dict[str, Any]:
     bound = bound or {}
-    result = pledge_compliance(pledge)
+    result = pledge_compliance(pledge, cached=True)
     by_key = {r.key: r for r in result.requirements}
     requirements = list(
         Requirement.objects.filter(rule_version_id=pledge.rule_version_id).order_by(

@@ -421,20 +421,24 @@ def import_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = import_preview(
-            agency=membership.agency,
-            kind=form.cleaned_data["kind"],
-            file=upload,
-            actor=request.user,
-            filename=upload.name,
-            full_roster=form.cleaned_data["full_roster"],
-            store_file=True,
-        )
-        _keep_samples(request, result.batch, result.samples)
-        if result.headers and result.batch.stored_file:
-            return redirect("campaigns_roster:import_mapping", pk=result.batch.pk)
-        # The file could not be read at all: the import's page says why.
-        return redirect("campaigns_roster:import_detail", pk=result.batch.pk)
+        try:
+            result = import_preview(
+                agency=membership.agency,
+                kind=form.cleaned_data["kind"],
+                file=upload,
+                actor=request.user,
+                filename=upload.name,
+                full_roster=form.cleaned_data["full_roster"],
+                store_file=True,
+            )
+        except ValidationError as exc:  # the file could not be kept (a full disk)
+            apply_service_errors(form, exc)
+        else:
+            _keep_samples(request, result.batch, result.samples)
+            if result.headers and result.batch.stored_file:
+                return redirect("campaigns_roster:import_mapping", pk=result.batch.pk)
+            # The file could not be read at all: the import's page says why.
+            return redirect("campaigns_roster:import_detail", pk=result.batch.pk)
     return render(request, "campaigns/roster/import_upload.html", {"form": form})
 
 

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mhr.accounts.models import Agency
+from mhr.campaigns import compliance_cache
 from mhr.campaigns.compliance import (
     CertificateFacts,
     ComplianceResult,
@@ -29,6 +30,7 @@ from mhr.campaigns.compliance import (
     evaluate,
 )
 from mhr.campaigns.models import (
+    CourseType,
     Officer,
     Partnership,
     Pledge,
@@ -247,22 +249,41 @@ def agency_compliance(
         )
 
 
-def pledge_compliance(pledge: Pledge, *, as_of: datetime.date | None = None) -> ComplianceResult:
-    """The engine's result for a pledge, judged by the rule version it was made under."""
+def pledge_compliance(
+    pledge: Pledge, *, as_of: datetime.date | None = None, cached: bool = False
+) -> ComplianceResult:
+    """The engine's result for a pledge, judged by the rule version it was made under.
+
+    `cached=True` is for pages and reads (see compliance_cache); decisions compute afresh.
+    """
     day = as_of or _today()
     ids = [pledge.agency_id]
     rules = rule_specs_for([pledge.rule_version_id])[pledge.rule_version_id]
     roles = _roles(pledge.non_sworn_roles_in_scope)
-    with _collector_paused():
-        return evaluate(
-            rules=rules,
-            people=_people(pledge.agency_id, roles),
-            certificates=_certificates(pledge.agency_id, day),
-            partnerships=_partnerships(ids).get(pledge.agency_id, []),
-            policies=_policies(ids).get(pledge.agency_id, []),
-            non_sworn_roles_in_scope=roles,
-            as_of=day,
-        )
+
+    def compute() -> ComplianceResult:
+        with _collector_paused():
+            return evaluate(
+                rules=rules,
+                people=_people(pledge.agency_id, roles),
+                certificates=_certificates(pledge.agency_id, day),
+                partnerships=_partnerships(ids).get(pledge.agency_id, []),
+                policies=_policies(ids).get(pledge.agency_id, []),
+                non_sworn_roles_in_scope=roles,
+                as_of=day,
+            )
+
+    if not cached:
+        return compute()
+    families = CourseType.objects.values_list("code", "family")
+    return compliance_cache.cached_result(
+        agency_id=pledge.agency_id,
+        rules=rules,
+        course_families=list(families),
+        roles=roles,
+        day=day,
+        compute=compute,
+    )
 
 
 def evaluate_all_pledges(
@@ -301,6 +322,45 @@ def evaluate_all_pledges(
             )
             for pledge_id, agency_id, version_id, roles in rows
         }
+
+
+def compliance_cache_warm(
+    *, agency_id: int | None = None, as_of: datetime.date | None = None
+) -> int:
+    """Compute and cache the day's result of every pledge (or one agency's) for the pages.
+
+    The versions are read before the facts, as in compliance_cache.cached_result. Returns how
+    many results were stored.
+    """
+    day = as_of or _today()
+    pledges = (
+        Pledge.objects.all() if agency_id is None else Pledge.objects.filter(agency_id=agency_id)
+    )
+    rows = list(
+        pledges.order_by().values_list(
+            "pk", "agency_id", "rule_version_id", "non_sworn_roles_in_scope"
+        )
+    )
+    if not rows:
+        return 0
+    versions = compliance_cache.facts_versions({agency for _, agency, _, _ in rows})
+    families = list(CourseType.objects.values_list("code", "family"))
+    specs = rule_specs_for(version_id for _, _, version_id, _ in rows)
+    results = evaluate_all_pledges(day, pledges=pledges)
+    stored = {
+        compliance_cache.result_key(
+            agency_id=agency,
+            version=versions[agency],
+            rules=specs[version_id],
+            course_families=families,
+            roles=_roles(roles),
+            day=day,
+        ): results[pledge_id]
+        for pledge_id, agency, version_id, roles in rows
+        if pledge_id in results
+    }
+    compliance_cache.store_results(stored)
+    return len(stored)
 
 
 # --- rows for the dashboard ---------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Background work for the pledge campaign: committing large imports off the request."""
+"""Background work for the pledge campaign: committing large imports off the request, and
+warming the cached compliance result after the facts change."""
 
 from __future__ import annotations
 
@@ -21,3 +22,11 @@ def import_commit_task(batch_id: int, actor_id: int | None = None) -> dict[str, 
     actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
     result = import_commit(batch=batch, actor=actor)
     return dict(result.counts)
+
+
+@task()
+def compliance_warm_task(agency_id: int) -> int:
+    """Compute the agency's compliance result for today so its next page view is fast."""
+    from mhr.campaigns.selectors import compliance_cache_warm
+
+    return compliance_cache_warm(agency_id=agency_id)

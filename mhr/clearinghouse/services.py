@@ -19,6 +19,7 @@ from mhr.audit.services import audit_record
 from mhr.clearinghouse import search
 from mhr.clearinghouse.files import inspect_upload
 from mhr.clearinghouse.models import Attachment, Resource, ResourceRevision, Topic
+from mhr.core.uploads import StorageFull
 
 logger = logging.getLogger(__name__)
 
@@ -297,8 +298,9 @@ def attachment_add(
     storage = attachment.file.storage
     try:
         attachment.file.name = storage.save(name, ContentFile(fileobj.read()))
-    except OSError as exc:
-        # A full disk leaves a partial file behind (the name is a fresh UUID: only ours).
+    except (OSError, StorageFull) as exc:
+        # The guarded storage already removed its partial file (StorageFull); another backend
+        # may not have. The name is a fresh UUID: only ours.
         logger.exception("Storing attachment %s failed", name)
         with contextlib.suppress(OSError):
             storage.delete(name)

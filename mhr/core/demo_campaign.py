@@ -19,6 +19,7 @@ import io
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from mhr.campaigns.models import (
     Partnership,
     Pledge,
     PolicyDocument,
+    Requirement,
 )
 from mhr.campaigns.services.evidence import (
     partnership_confirm,
@@ -40,6 +42,7 @@ from mhr.campaigns.services.evidence import (
 )
 from mhr.campaigns.services.imports import import_run
 from mhr.campaigns.services.pledges import add_months, pledge_change_status, pledge_create
+from mhr.campaigns.services.review import practice_decide
 
 CAMPAIGN_SLUG = "one-mind"
 MAX_SWORN = 400
@@ -218,6 +221,10 @@ def _ensure_pledges(
             **terms,
         )
         for step in PATHS[status]:
+            if pledge.status == Status.SUBMITTED and step in (Status.RECOGNIZED, Status.RETURNED):
+                _review(pledge, reviewer, returned=step == Status.RETURNED)
+                pledge.refresh_from_db()
+                continue
             actor = author if step in (Status.IN_PROGRESS, Status.SUBMITTED) else reviewer
             pledge = pledge_change_status(
                 pledge=pledge,
@@ -226,6 +233,26 @@ def _ensure_pledges(
                 comment="Demo data.",
             )
         result.pledges_created += 1
+
+
+def _review(pledge: Any, reviewer: User, *, returned: bool) -> None:
+    """Work the review as a reviewer would: a decision per practice (the first returned)."""
+    keys = Requirement.objects.filter(rule_version_id=pledge.rule_version_id).order_by(
+        "position", "id"
+    )
+    for index, key in enumerate(keys.values_list("key", flat=True)):
+        send_back = returned and index == 0
+        practice_decide(
+            pledge=pledge,
+            requirement_key=key,
+            decision="returned" if send_back else "approved",
+            comment=(
+                "Demo data: please attach the signed agreement."
+                if send_back
+                else "Demo data: evidence reviewed with the agency."
+            ),
+            reviewer=reviewer,
+        )
 
 
 # --- Roster and training ----------------------------------------------------------------------

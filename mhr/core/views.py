@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from mhr.clearinghouse.selectors import home_highlights
+from mhr.core.uploads import StorageFull, is_disk_full, storage_full_response
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # Django calls this inside its `except` block, so the exception is still in hand.
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return database_unavailable(request)
+    if is_disk_full(sys.exc_info()[1]):
+        # Django spooling an upload to its temporary directory (before any view) ran out of room.
+        return storage_full_response(request, StorageFull())
     return _error_page(
         request,
         500,

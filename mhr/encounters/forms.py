@@ -15,12 +15,15 @@ import calendar
 import datetime
 import re
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from mhr.encounters import schema
+from mhr.encounters.dashboard_views import CUSTOM, MAX_PERIOD_DAYS, DashboardForm
 from mhr.encounters.models import Encounter
 
 BOOL_CHOICES = [("yes", "Yes"), ("no", "No"), ("", "Unknown")]
@@ -418,3 +421,130 @@ class EncounterFilterForm(forms.Form):
         if data.get("status"):
             found["status"] = data["status"]
         return found
+
+
+# --- the period and filters of numbers that leave the agency ---------------------------------------
+
+# Filters offered outside the agency. Not the district: district names are an agency's own
+# geography (meaningless across peers and states), and one district of a small agency is little
+# more than a list of suppressed cells.
+OUTSIDE_FILTERS = ("call_source", "flagged_at_dispatch", "cit_officer_on_scene")
+OUTSIDE_FIRST_YEAR = 2000
+MAX_OUTSIDE_DAYS = MAX_PERIOD_DAYS
+
+
+def _month_text(text: str, *, last: bool) -> datetime.date:
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValidationError("Type the month as YYYY-MM, e.g. 2025-01.")
+    year, month = int(match.group(1)), int(match.group(2))
+    latest = timezone.localdate().year + 1
+    if not OUTSIDE_FIRST_YEAR <= year <= latest:
+        raise ValidationError(f"Choose a month from {OUTSIDE_FIRST_YEAR} to {latest}.")
+    first, final = month_range(year, month)
+    return final if last else first
+
+
+class OutsideForm(DashboardForm):
+    """A calendar year, or a custom period of whole months, and the filters above.
+
+    Custom periods are whole months: two periods a day apart differ by one day, whose few
+    contacts (nearly always 1-10) the difference of the two shown totals would give away, which
+    no suppression within one table can prevent. Whole months also come straight from the
+    monthly roll-ups.
+    """
+
+    start = forms.CharField(
+        label="From (month)",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+        help_text="YYYY-MM, e.g. 2025-01. A custom period replaces the year.",
+    )
+    end = forms.CharField(
+        label="To (month)",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+        help_text="YYYY-MM; the whole month is included.",
+    )
+
+    def __init__(
+        self, data: Any, *, years: list[int], default_year: int, today: datetime.date
+    ) -> None:
+        data = data.copy() if data is not None else {}
+        # ?year= is the parameter of the links published before the custom period existed.
+        if not data.get("preset") and data.get("year"):
+            data["preset"] = data["year"]
+        if not any(data.get(name) for name in ("preset", "start", "end")):
+            data["preset"] = str(default_year)
+        super().__init__(data, today=today, districts=[])
+        del self.fields["district"]
+        preset = self.fields["preset"]
+        preset.label = "Year"
+        preset.choices = [
+            *((str(year), str(year)) for year in sorted(years, reverse=True)),
+            # Selected when the query has months and no year, so the select does not claim one.
+            ("", "Custom period (months below)"),
+        ]
+        preset.error_messages["invalid_choice"] = (
+            "Choose one of the years in the list, or a custom period below."
+        )
+
+    def clean_start(self) -> datetime.date | None:
+        text = (self.cleaned_data.get("start") or "").strip()
+        return _month_text(text, last=False) if text else None
+
+    def clean_end(self) -> datetime.date | None:
+        text = (self.cleaned_data.get("end") or "").strip()
+        return _month_text(text, last=True) if text else None
+
+    def clean(self) -> dict[str, Any]:
+        # The dashboard's rule (dates win over the preset), in words about months.
+        cleaned = forms.Form.clean(self)
+        if self.errors:
+            return cleaned
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start or end:
+            if not start:
+                self.add_error("start", "Enter the first month of the period.")
+            elif not end:
+                self.add_error("end", "Enter the last month of the period.")
+            elif end < start:
+                self.add_error("end", "The last month is before the first month.")
+            elif (end - start).days > MAX_OUTSIDE_DAYS:
+                self.add_error("end", "Choose a period of at most ten years.")
+            else:
+                cleaned["preset"] = CUSTOM
+                cleaned["period"] = (start, end)
+        else:
+            year = int(cleaned["preset"])
+            cleaned["period"] = (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        return cleaned
+
+    def filters(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data[name] for name in OUTSIDE_FILTERS if self.cleaned_data.get(name)
+        }
+
+    def query_string(self) -> str:
+        data = self.cleaned_data
+        query: dict[str, str] = {}
+        if data["preset"] == CUSTOM:
+            query.update(start=data["start"].strftime("%Y-%m"), end=data["end"].strftime("%Y-%m"))
+        else:
+            query["year"] = data["preset"]
+        query.update(self.filters())
+        return urlencode(query)
+
+    def filter_labels(self) -> list[str]:
+        labels = []
+        for name, value in self.filters().items():
+            field = self.fields[name]
+            labels.append(f"{field.label}: {dict(field.choices).get(value, value)}")
+        return labels
+
+    def error_summary(self) -> list[dict[str, str]]:
+        summary = [{"href": "", "message": m} for m in self.non_field_errors()]
+        for name in self.fields:
+            for message in self.errors.get(name, []):
+                summary.append({"href": f"#{self[name].auto_id}", "message": message})
+        return summary

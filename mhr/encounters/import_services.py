@@ -30,6 +30,7 @@ from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
 from mhr.campaigns.imports.errors import ImportFileError, IssueList
 from mhr.campaigns.imports.source import Source, as_source, file_sha256
+from mhr.core.uploads import StorageFull
 from mhr.encounters import schema
 from mhr.encounters.imports import bulk
 from mhr.encounters.imports.mapping import resolve_mapping
@@ -103,6 +104,13 @@ class _Pass:
         self.digests: set[str] | None = set()
         self.writer: bulk.Writer | None = None
         self.had_records = True
+        # Fast path (PostgreSQL, agency with no records yet): new rows are COPYed with their
+        # repeat-contact flags computed here. first_contact: person digest -> (received_at,
+        # incident number) of the earliest contact so far; flips: incident numbers written as a
+        # first contact before an earlier contact of the same person came up further down.
+        self.exact_repeats = False
+        self.first_contact: dict[str, tuple[datetime.datetime, str]] = {}
+        self.flips: list[str] = []
 
     def run(self, source: Source) -> ImportOutcome:
         outcome = self.outcome
@@ -129,6 +137,7 @@ class _Pass:
                         if getattr(self.actor, "is_authenticated", False)
                         else None,
                     )
+                    self.exact_repeats = self.writer.postgres and not self.had_records
                 incident_column = converter.column("incident_number")
                 seen: dict[str, int] = {}
                 pending: list[tuple[int, dict[str, Any]]] = []
@@ -152,8 +161,13 @@ class _Pass:
                 self._flush(pending)
                 errors.extend(table.errors)
                 self.counts["rows"] = len(seen)
+                if self.writer is not None:
+                    self.writer.finish()
         except ImportFileError as exc:
             errors.add(exc.message, row=exc.row, column=exc.column)
+        finally:
+            if self.writer is not None:
+                self.writer.abandon()
         return self._done()
 
     def _converter(self, headers: list[str]) -> Any:
@@ -171,13 +185,18 @@ class _Pass:
     def _flush(self, pending: list[tuple[int, dict[str, Any]]]) -> None:
         if not pending:
             return
-        stored = (
-            bulk.stored_rows(self.agency.pk, (values["incident_number"] for _n, values in pending))
-            if self.had_records
-            else {}
-        )
+        if self.had_records:
+            if self.writer is not None:
+                self.writer.finish()
+            with bulk.timed("look-ups"):
+                stored = bulk.stored_rows(
+                    self.agency.pk, (values["incident_number"] for _n, values in pending)
+                )
+        else:
+            stored = {}
         build = self.builder.build
         rows: list[list[Any]] = []
+        new_rows: list[list[Any]] = []
         changed: list[tuple[int, dict[str, Any]]] = []
         counts = self.counts
         samples = self.outcome.samples
@@ -189,6 +208,7 @@ class _Pass:
                 row = build(values)
                 counts["new"] += 1
                 kind = "new"
+                new_rows.append(row)
             else:
                 base = existing[3:]
                 row = build(values, base)
@@ -202,7 +222,7 @@ class _Pass:
                 dates.add(base[-2])
                 if digests is not None:
                     digests.add(base[-3])
-            rows.append(row)
+                rows.append(row)
             dates.add(row[-2])
             if digests is not None and row[-3]:
                 digests.add(row[-3])
@@ -213,8 +233,39 @@ class _Pass:
                     self._sample(number, kind, values, changed[-1][1] if kind == "updated" else {})
                 )
         if self.writer is not None and not self.outcome.errors:
+            self.writer.write_new(
+                new_rows, self._repeat_flags(new_rows) if self.exact_repeats else None
+            )
             self.writer.write(rows)
             self.writer.revisions(changed, f"Imported from {self.batch.original_filename}")
+
+    def _repeat_flags(self, rows: list[list[Any]]) -> list[bool]:
+        """Repeat-contact flags of new rows, in file order, for an agency with no other records:
+        the same rule as encounters_recompute_repeats_all. Every imported row is complete with a
+        received time, and rows are inserted in file order, so ids grow with the file: a row
+        repeats when an earlier-received row of its person came before it in the file, or a
+        later-received one comes after it (then it is flipped at the end)."""
+        first = self.first_contact
+        flips = self.flips
+        flags: list[bool] = []
+        at_digest, at_received, at_incident = -3, bulk.ROW_FIELDS.index("received_at"), 0
+        for row in rows:
+            digest = row[at_digest]
+            if not digest:
+                flags.append(False)
+                continue
+            received = row[at_received]
+            earliest = first.get(digest)
+            if earliest is None:
+                first[digest] = (received, row[at_incident])
+                flags.append(False)
+            elif received < earliest[0]:
+                flips.append(earliest[1])
+                first[digest] = (received, row[at_incident])
+                flags.append(False)
+            else:
+                flags.append(True)
+        return flags
 
     def _sample(
         self, number: int, kind: str, values: dict[str, Any], changes: dict[str, Any]
@@ -247,19 +298,25 @@ class _Pass:
         if touched > ANALYZE_ROWS and connection.vendor == "postgresql":
             # Fresh planner statistics, so the next import's look-ups and the dashboards plan
             # well on a table that just grew (ANALYZE samples; it is cheap).
-            with connection.cursor() as cursor:
+            with bulk.timed("ANALYZE"), connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {Encounter._meta.db_table}")
         if touched:
-            if self.digests is None or self.digests:
+            if self.exact_repeats:
+                # Flags were written with the rows; only first contacts overtaken change.
+                assert self.writer is not None
+                self.writer.mark_repeats(self.flips)
+            elif self.digests is None or self.digests:
                 # Same rule as encounters_recompute_repeats, as one window query per chunk of
                 # people instead of an EXISTS per record.
-                encounters_recompute_repeats_all(
-                    agency=self.agency, digests=self.digests if self.had_records else None
-                )
+                with bulk.timed("repeat flags"):
+                    encounters_recompute_repeats_all(
+                        agency=self.agency, digests=self.digests if self.had_records else None
+                    )
             # Repeat flags of records stored before this import can change, so those people's
             # months are refreshed too; an agency that had no records has only this file's dates.
             people = self.digests if self.had_records else set()
-            _refresh_rollups(self.agency, self.dates, people)
+            with bulk.timed("rollup refresh"):
+                _refresh_rollups(self.agency, self.dates, people)
         audit_record(
             event_type=AuditEvent.EventType.ENCOUNTERS_IMPORTED,
             actor=self.actor,
@@ -287,8 +344,8 @@ def _refresh_rollups(agency: Agency, dates: set[Any], digests: set[str] | None) 
 
 
 class _SideProgress:
-    """Progress written on a second connection, so it is visible while the import's own
-    transaction is still open (PostgreSQL only; SQLite allows one writer)."""
+    """Progress and heartbeat written on a second connection, so they are visible while the
+    import's own transaction is still open (PostgreSQL only; SQLite allows one writer)."""
 
     def __init__(self, batch: EncounterImport, callback: ProgressCallback | None) -> None:
         self.batch = batch
@@ -312,8 +369,8 @@ class _SideProgress:
                     cursor.execute("SET lock_timeout = '2s'")
                     cursor.execute(
                         f"UPDATE {EncounterImport._meta.db_table} "  # noqa: S608 # nosec B608 # names from model metadata and our constants; values are parameters
-                        "SET progress_percent = %s WHERE id = %s",
-                        [percent, self.batch.pk],
+                        "SET progress_percent = %s, heartbeat_at = %s WHERE id = %s",
+                        [percent, timezone.now(), self.batch.pk],
                     )
             except Exception:  # pragma: no cover
                 logger.warning("Import %s: progress could not be written", self.batch.pk)
@@ -402,7 +459,11 @@ def _preview_into(
             source
         )
         if store_file:
-            _store(batch, source)
+            try:
+                _store(batch, source)
+            except StorageFull:
+                batch.delete()  # saved before the file: no history entry without its file
+                raise
     else:
         outcome.counts = {"rows": 0, "new": 0, "updated": 0, "unchanged": 0, "errors": 1}
     _record(batch, outcome, status=EncounterImport.Status.PREVIEWED)
@@ -454,8 +515,9 @@ def encounter_import_commit(
     if batch.pk is None:
         batch.save()
     chosen = mapping if mapping is not None else (batch.mapping or None)
+    # heartbeat_at: the sign of life mhr.core.stale_imports reads.
     EncounterImport.objects.filter(pk=batch.pk).update(
-        status=EncounterImport.Status.RUNNING, progress_percent=0
+        status=EncounterImport.Status.RUNNING, progress_percent=0, heartbeat_at=timezone.now()
     )
     batch.status = EncounterImport.Status.RUNNING
     try:
@@ -593,7 +655,8 @@ def encounter_import_enqueue(*, batch: EncounterImport, actor: Any) -> Encounter
         raise ValidationError("The file of this import was not kept; upload it again.")
     batch.status = EncounterImport.Status.QUEUED
     batch.progress_percent = 0
-    batch.save(update_fields=["status", "progress_percent"])
+    batch.heartbeat_at = timezone.now()  # queued counts as alive (stale_imports)
+    batch.save(update_fields=["status", "progress_percent", "heartbeat_at"])
     encounter_import_task.enqueue(batch.pk, getattr(actor, "pk", None))
     batch.refresh_from_db()
     return batch

@@ -23,6 +23,13 @@ from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
 from mhr.core.pagination import parse_page
 from mhr.encounters import schema
+from mhr.encounters.import_background import (
+    encounter_import_preview_enqueue,
+    encounter_import_remap_enqueue,
+    preview_failed,
+    preview_pending,
+    previews_in_background,
+)
 from mhr.encounters.import_services import (
     encounter_import_commit,
     encounter_import_enqueue,
@@ -35,7 +42,7 @@ from mhr.encounters.models import Encounter, EncounterImport
 
 PER_PAGE = 25
 Status = EncounterImport.Status
-FINISHED = (Status.COMMITTED, Status.FAILED)
+IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
 UPLOAD_LIMIT = 200 * 1024 * 1024
 DISPOSITION_LABELS = dict(Encounter.Disposition.choices)
 
@@ -137,6 +144,17 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if previews_in_background(upload.size):
+            batch = encounter_import_preview_enqueue(
+                agency=membership.agency,
+                file=upload,
+                filename=upload.name,
+                actor=request.user,
+                format=form.cleaned_data["format"],
+            )
+            if batch.status in IN_PROGRESS:
+                messages.info(request, "The file is being checked; this page shows how far.")
+            return redirect("encounters_agency:import_detail", pk=batch.pk)
         outcome = encounter_import_preview(
             agency=membership.agency,
             file=upload,
@@ -167,7 +185,10 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         form = MappingForm(request.POST, headers=headers)
         if form.is_valid():
             try:
-                encounter_import_remap(batch=batch, mapping=form.mapping())
+                if previews_in_background(batch.stored_file.size):
+                    encounter_import_remap_enqueue(batch=batch, mapping=form.mapping())
+                else:
+                    encounter_import_remap(batch=batch, mapping=form.mapping())
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             return redirect("encounters_agency:import_detail", pk=batch.pk)
@@ -220,7 +241,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and batch.status == Status.PREVIEWED
             and not batch.errors
             and bool(batch.stored_file),
-            "in_progress": batch.status in (Status.QUEUED, Status.RUNNING),
+            "in_progress": batch.status in IN_PROGRESS,
+            "previewing": preview_pending(batch),
+            "preview_failed": preview_failed(batch),
             "more_errors": int(counts.get("errors", 0)) - len(batch.errors),
             "more_warnings": int(counts.get("warnings", 0)) - len(batch.warnings),
         },
@@ -253,9 +276,14 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress fragment the detail page polls; a finished import reloads the page."""
+    """The progress fragment the detail page polls; a finished preview or import reloads it."""
     batch = _batch(request, pk)
-    response = render(request, "encounters/import/_progress.html", {"batch": batch})
-    if batch.status in FINISHED and request.headers.get("HX-Request"):
+    response = render(
+        request,
+        "encounters/import/_progress.html",
+        {"batch": batch, "previewing": preview_pending(batch)},
+    )
+    # Finished either way (a preview, a commit, or a failure): the page reloads with the result.
+    if batch.status not in IN_PROGRESS and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response

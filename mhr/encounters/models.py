@@ -299,6 +299,8 @@ class EncounterImport(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Last sign of life while queued or running; mhr.core.stale_imports fails batches without one.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -467,6 +469,114 @@ class EncounterMinutesCount(models.Model):
 
     def __str__(self) -> str:
         return f"Minutes band {self.bucket} for {self.agency_id} in {self.month:%Y-%m}"
+
+
+class EncounterMinutesAllDistrictsCount(models.Model):
+    """EncounterMinutesCount summed over districts: the median's read without a district filter.
+
+    The minute bands are the largest read of an agency's dashboard (a band per district and
+    filter value); without a district filter, which is the usual case, these rows are about a
+    sixth as many. Refreshed with the agency's monthly rows, from them.
+    """
+
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField()
+    call_source = models.CharField(max_length=20)
+    flagged = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
+    cit = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
+    bucket = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # `count` included: PostgreSQL answers the read from the index alone.
+            models.UniqueConstraint(
+                fields=["agency", "month", "call_source", "flagged", "cit", "bucket"],
+                include=["count"],
+                name="encounters_minutes_all_districts_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Minutes band {self.bucket} for {self.agency_id} in {self.month:%Y-%m}"
+
+
+class EncounterDailyCount(models.Model):
+    """EncounterMonthlyCount's measures by local day: the part-months at a period's edges.
+
+    A period that cuts a month (15 March to 10 September) reads its whole months from
+    EncounterMonthlyCount and the days at the edges from here, never from the records. Refreshed
+    with the monthly rows, day by day (only the days whose records changed).
+    """
+
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField(help_text="The agency's local received date.")
+    call_source = models.CharField(max_length=20)
+    district = models.CharField(max_length=60, blank=True)
+    flagged = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
+    cit = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
+
+    total = models.PositiveIntegerField(default=0)
+    d_resolved_on_scene = models.PositiveIntegerField(default=0)
+    d_referral = models.PositiveIntegerField(default=0)
+    d_voluntary_transport = models.PositiveIntegerField(default=0)
+    d_involuntary_evaluation = models.PositiveIntegerField(default=0)
+    d_arrest = models.PositiveIntegerField(default=0)
+    d_citation = models.PositiveIntegerField(default=0)
+    d_other = models.PositiveIntegerField(default=0)
+    d_unknown = models.PositiveIntegerField(default=0)
+    force_used = models.PositiveIntegerField(default=0)
+    injured_person = models.PositiveIntegerField(default=0)
+    injured_officer = models.PositiveIntegerField(default=0)
+    injured_other = models.PositiveIntegerField(default=0)
+    injured_any = models.PositiveIntegerField(default=0)
+    repeat_contacts = models.PositiveIntegerField(default=0)
+    minutes_count = models.PositiveIntegerField(default=0)
+    minutes_sum = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Starts with (agency, day): the edge read is a range scan of this index.
+            models.UniqueConstraint(
+                fields=["agency", "day", "call_source", "district", "flagged", "cit"],
+                name="encounters_daily_count_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Counts for {self.agency_id} on {self.day:%Y-%m-%d}"
+
+
+class EncounterDailyMinutesCount(models.Model):
+    """EncounterMinutesCount by local day (same bands), for the edges' medians."""
+
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    call_source = models.CharField(max_length=20)
+    district = models.CharField(max_length=60, blank=True)
+    flagged = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
+    cit = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
+    bucket = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # `count` included: PostgreSQL answers the edge read from the index alone.
+            models.UniqueConstraint(
+                fields=["agency", "day", "call_source", "district", "flagged", "cit", "bucket"],
+                include=["count"],
+                name="encounters_daily_minutes_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Minutes band {self.bucket} for {self.agency_id} on {self.day:%Y-%m-%d}"
 
 
 class EncounterNationalMonthlyCount(models.Model):

@@ -192,16 +192,18 @@ def suppressed_cells(
     relations: Iterable[Relation] = (),
     *,
     fixed: Set[Hashable] = frozenset(),
+    hide: Set[Hashable] = frozenset(),
 ) -> set[Hashable]:
     """The keys of `values` to hide. `relations` are (total key, [part keys]) breakdowns.
 
     Parts may leave out a remainder (e.g. arrests out of all contacts): the remainder is implied.
     Parts must not overlap, or a ValueError says the relation is not a breakdown.
     `fixed` cells are shown elsewhere (a published agency's own page): never picked as a
-    complement, since hiding them here would hide nothing.
+    complement, since hiding them here would hide nothing. `hide` cells are hidden whatever
+    their value (a filtered view's total that the unfiltered view hides as a breakdown cell).
     """
     cells, closed = _with_remainders(values, relations)
-    hidden = {key for key, value in cells.items() if is_small(value)}
+    hidden = {key for key, value in cells.items() if is_small(value)} | set(hide)
     while True:
         changed = False
         for total, parts in closed:

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<str:ori>/", public_views.agency_detail, name="agency_detail"),
     path("<str:ori>/<int:year>.csv", public_views.agency_csv, name="agency_csv"),
     path("<str:ori>/<int:year>.json", public_views.agency_json, name="agency_json"),
+    # Any period and filters the page offers, as in its query string.
+    path("<str:ori>/numbers.<str:fmt>", public_views.agency_download, name="agency_download"),
 ]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -46,24 +46,32 @@ from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
 from mhr.core.pagination import parse_page
 from mhr.core.spreadsheets import CSV_CONTENT_TYPE, write_csv
+from mhr.encounters.forms import OutsideForm
 from mhr.encounters.models import Encounter, EncounterSettings
 from mhr.encounters.privacy import (
     EXPLANATION,
+    PUBLISHED_COLUMNS,
     SUPPRESSED,
+    add_published,
+    apply_suppression,
     as_json,
     csv_text,
     is_suppressed,
-    public_stats,
     published_cells,
+    stats_cells,
+    suppressed_cells,
 )
 from mhr.encounters.selectors import encounter_settings_for
 from mhr.encounters.services import encounter_settings_update
 from mhr.encounters.stats import encounter_stats, encounter_stats_for_agencies
 
+CUSTOM = "custom"
+
 EventType = AuditEvent.EventType
 
 PER_PAGE = 25
 MIN_PEERS = 3
+RECENT_YEARS = 5
 FIRST_YEAR = 2000
 # (lowest, highest) sworn officers; None: no upper bound.
 SIZE_BANDS: tuple[tuple[int, int | None], ...] = (
@@ -101,22 +109,107 @@ def years_with_data(agency: Agency) -> list[int]:
     return [day.year for day in days]
 
 
-def chosen_year(raw: str | None, years: list[int]) -> tuple[int, str | None]:
-    """The year asked for in ?year=, else the newest with data, else this year; and a note."""
-    default = years[0] if years else timezone.localdate().year
-    if raw in (None, ""):
-        return default, None
-    try:
-        year = int(raw)
-    except (TypeError, ValueError):
-        return default, "That year was not understood, so the latest year is shown."
-    if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
-        return default, "That year is out of range, so the latest year is shown."
-    return year, None
-
-
 def year_choices(years: list[int], year: int) -> list[int]:
     return sorted({*years, year}, reverse=True)
+
+
+def outside_form(request: HttpRequest, years: list[int]) -> OutsideForm:
+    """The period-and-filter form of a page seen from outside the agency, bound to ?query."""
+    this_year = timezone.localdate().year
+    default = years[0] if years else this_year
+    # The years with records, and the recent ones (a year without records shows true zeros).
+    offered = {*years, *range(this_year - RECENT_YEARS, this_year + 1)}
+    return OutsideForm(
+        request.GET,
+        years=sorted(offered, reverse=True),
+        default_year=default,
+        today=timezone.localdate(),
+    )
+
+
+def period_label(form: OutsideForm) -> str:
+    """ "2025", or "January 2025 to March 2025" for a custom period (headings and titles)."""
+    start, end = form.cleaned_data["period"]
+    if form.cleaned_data["preset"] != CUSTOM:
+        return str(start.year)
+    first, last = f"{start:%B %Y}", f"{end:%B %Y}"
+    return first if first == last else f"{first} to {last}"
+
+
+def form_context(form: OutsideForm) -> dict[str, Any]:
+    valid = form.is_valid()
+    return {
+        "form": form,
+        "year": period_label(form) if valid else "",
+        "filter_labels": form.filter_labels() if valid else [],
+        "query": form.query_string() if valid else "",
+    }
+
+
+def audit_period(form: OutsideForm) -> dict[str, Any]:
+    start, end = form.cleaned_data["period"]
+    return {"start": start.isoformat(), "end": end.isoformat(), "filters": form.filters()}
+
+
+# --- suppression across filtered views ----------------------------------------------------------
+
+# The breakdown cell of the unfiltered view that a filtered view's total equals.
+_CIT_GROUPS = {"yes": "on_scene", "no": "not_on_scene", "unknown": "unknown"}
+
+
+def filter_cell(name: str, value: str) -> tuple[str, ...]:
+    if name == "call_source":
+        return ("call_source", value)
+    if name == "flagged_at_dispatch":
+        return ("flagged", value)
+    return ("cit", _CIT_GROUPS[value], "count")
+
+
+# filters -> (what to show, cell values, relations, fixed cells)
+System = Callable[[dict[str, str]], tuple[Any, dict, list, set]]
+
+
+def linked_suppression(
+    system: System,
+    filters: Mapping[str, str],
+    *,
+    prefix: tuple[str, ...] = (),
+    cache: dict | None = None,
+) -> tuple[Any, set[Hashable]]:
+    """The view for `filters` and the cells it hides, consistent with the views with one filter
+    fewer (computed the same way, as a visitor would see them).
+
+    A filtered view's total is a breakdown cell of the view without that filter (contacts from
+    911 calls are the 911 row of the call-source table). When that view hides the cell, the
+    filtered view hides its total too, with its own complements; else the filtered page would
+    give away a cell the other page hides, and with it the small count behind it.
+    """
+    cache = {} if cache is None else cache
+    key = tuple(sorted(filters.items()))
+    if key not in cache:
+        payload, values, relations, fixed = system(dict(filters))
+        hide: set[Hashable] = set()
+        for name, value in filters.items():
+            parent = {other: v for other, v in filters.items() if other != name}
+            _, parent_hidden = linked_suppression(system, parent, prefix=prefix, cache=cache)
+            if (*prefix, *filter_cell(name, value)) in parent_hidden:
+                hide.add((*prefix, "total"))
+        cache[key] = (payload, suppressed_cells(values, relations, fixed=fixed, hide=hide))
+    return cache[key]
+
+
+def agency_public_numbers(
+    agency: Agency, start: datetime.date, end: datetime.date, filters: Mapping[str, str]
+) -> dict[str, Any]:
+    """The agency's numbers as its public page shows them: suppressed, linked across filters."""
+
+    def system(chosen: dict[str, str]) -> tuple[Any, dict, list, set]:
+        stats = encounter_stats(agency=agency, start=start, end=end, filters=chosen)
+        values, relations = stats_cells(stats)
+        return stats, values, relations, set()
+
+    stats, hidden = linked_suppression(system, filters)
+    return apply_suppression(stats, hidden)
 
 
 # --- presenting numbers -------------------------------------------------------------------------
@@ -305,10 +398,16 @@ def cit_rows(numbers: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def public_context(agency: Agency, year: int) -> dict[str, Any]:
-    """Everything the public page shows for a year: the suppressed numbers, charts and tables."""
-    start, end = year_period(year)
-    numbers = public_stats(encounter_stats(agency=agency, start=start, end=end))
+def public_context(
+    agency: Agency,
+    year: int | None = None,
+    *,
+    period: tuple[datetime.date, datetime.date] | None = None,
+    filters: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything the public page shows for a year or period: suppressed numbers, charts, tables."""
+    start, end = period or year_period(year or timezone.localdate().year)
+    numbers = agency_public_numbers(agency, start, end, filters or {})
     return {
         "numbers": numbers,
         "key_rows": key_rows(numbers),
@@ -316,7 +415,6 @@ def public_context(agency: Agency, year: int) -> dict[str, Any]:
         "cit_rows": cit_rows(numbers),
         "cit_caution": CIT_CAUTION,
         "explanation": EXPLANATION,
-        "year": year,
         "start": start,
         "end": end,
     }
@@ -372,12 +470,19 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 def agency_detail(request: HttpRequest, ori: str) -> HttpResponse:
     saved = _published_settings(ori)
     agency = saved.agency
-    years = years_with_data(agency)
-    year, note = chosen_year(request.GET.get("year"), years)
-    context = public_context(agency, year)
-    audit_view(request, agency, page="public", year=year)
-    context.update(agency=agency, saved=saved, note=note, year_choices=year_choices(years, year))
-    return render(request, "encounters/public/agency_detail.html", context)
+    form = outside_form(request, years_with_data(agency))
+    context: dict[str, Any] = {"agency": agency, "saved": saved, **form_context(form)}
+    if form.is_valid():
+        context.update(
+            public_context(agency, period=form.cleaned_data["period"], filters=form.filters())
+        )
+        audit_view(request, agency, page="public", **audit_period(form))
+    return render(
+        request,
+        "encounters/public/agency_detail.html",
+        context,
+        status=200 if form.is_valid() else 400,
+    )
 
 
 def csv_rows(numbers: Mapping[str, Any]) -> list[list[Any]]:
@@ -420,46 +525,85 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@require_GET
-def agency_csv(request: HttpRequest, ori: str, year: int) -> StreamingHttpResponse:
-    saved = _published_settings(ori)
-    start, end = year_period(_valid_year(year))
-    numbers = public_stats(encounter_stats(agency=saved.agency, start=start, end=end))
+def _download_name(agency: Agency, form: OutsideForm, extension: str) -> str:
+    start, end = form.cleaned_data["period"]
+    if form.cleaned_data["preset"] != CUSTOM:
+        span = str(start.year)
+    else:
+        span = f"{start:%Y-%m}-to-{end:%Y-%m}"
+    filtered = "-filtered" if form.filters() else ""
+    return f"crisis-contacts-{agency.ori}-{span}{filtered}.{extension}"
+
+
+def _bad_query(form: OutsideForm) -> HttpResponse:
+    problems = " ".join(item["message"] for item in form.error_summary())
+    return HttpResponse(
+        f"The period or filters are not valid: {problems} Go back to the page to correct them.",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def public_download(request: HttpRequest, agency: Agency, form: OutsideForm, fmt: str):
+    """The suppressed numbers of a public page as CSV or JSON, for the form's period/filters."""
+    if not form.is_valid():
+        return _bad_query(form)
+    start, end = form.cleaned_data["period"]
+    numbers = agency_public_numbers(agency, start, end, form.filters())
     audit_view(
-        request, saved.agency, EventType.ENCOUNTERS_EXPORTED, page="public", year=year, format="csv"
+        request,
+        agency,
+        EventType.ENCOUNTERS_EXPORTED,
+        page="public",
+        format=fmt,
+        **audit_period(form),
     )
-    rows = (
-        [section, item, _plain(value), rate] for section, item, value, rate in csv_rows(numbers)
-    )
-    response = StreamingHttpResponse(
-        write_csv(rows, ["Section", "Item", "Count", "Rate"]), content_type=CSV_CONTENT_TYPE
-    )
+    if fmt == "csv":
+        rows = (
+            [section, item, _plain(value), rate] for section, item, value, rate in csv_rows(numbers)
+        )
+        response: HttpResponse = StreamingHttpResponse(
+            write_csv(rows, ["Section", "Item", "Count", "Rate"]), content_type=CSV_CONTENT_TYPE
+        )
+    else:
+        numbers.pop("source", None)
+        body = {"agency": {"name": agency.name, "ori": agency.ori}, **as_json(numbers)}
+        response = HttpResponse(json.dumps(body, indent=2), content_type="application/json")
     response["Content-Disposition"] = content_disposition_header(
-        True, f"crisis-contacts-{saved.agency.ori}-{year}.csv"
+        True, _download_name(agency, form, fmt)
     )
     return response
+
+
+def _year_form(request: HttpRequest, year: int) -> OutsideForm:
+    """The form of a /<year>.csv link: that year, with any filters of the query string."""
+    query = request.GET.copy()
+    for name in ("start", "end", "preset"):
+        query.pop(name, None)
+    query["year"] = str(_valid_year(year))
+    return OutsideForm(query, years=[year], default_year=year, today=timezone.localdate())
+
+
+@require_GET
+def agency_csv(request: HttpRequest, ori: str, year: int) -> HttpResponse:
+    saved = _published_settings(ori)
+    return public_download(request, saved.agency, _year_form(request, year), "csv")
 
 
 @require_GET
 def agency_json(request: HttpRequest, ori: str, year: int) -> HttpResponse:
     saved = _published_settings(ori)
-    start, end = year_period(_valid_year(year))
-    numbers = public_stats(encounter_stats(agency=saved.agency, start=start, end=end))
-    numbers.pop("source", None)
-    audit_view(
-        request,
-        saved.agency,
-        EventType.ENCOUNTERS_EXPORTED,
-        page="public",
-        year=year,
-        format="json",
-    )
-    body = {"agency": {"name": saved.agency.name, "ori": saved.agency.ori}, **as_json(numbers)}
-    response = HttpResponse(json.dumps(body, indent=2), content_type="application/json")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"crisis-contacts-{saved.agency.ori}-{year}.json"
-    )
-    return response
+    return public_download(request, saved.agency, _year_form(request, year), "json")
+
+
+@require_GET
+def agency_download(request: HttpRequest, ori: str, fmt: str) -> HttpResponse:
+    """Any period and filters the page offers (?year= or ?start=&end=, and the filters)."""
+    if fmt not in ("csv", "json"):
+        raise Http404("No such format.")
+    saved = _published_settings(ori)
+    form = outside_form(request, years_with_data(saved.agency))
+    return public_download(request, saved.agency, form, fmt)
 
 
 def _valid_year(year: int) -> int:
@@ -514,25 +658,33 @@ def transparency_settings(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, "Saved.")
                 return redirect("encounters_agency:transparency_settings")
-    years = years_with_data(agency)
-    year, note = chosen_year(request.GET.get("year"), years)
-    context = public_context(agency, year)
-    audit_view(request, agency, page="transparency_preview", year=year)
-    context.update(
-        agency=agency, saved=saved, form=form, note=note, year_choices=year_choices(years, year)
-    )
+    preview = outside_form(request, years_with_data(agency))
+    context: dict[str, Any] = {"agency": agency, "saved": saved, **form_context(preview)}
+    if preview.is_valid():
+        context.update(
+            public_context(agency, period=preview.cleaned_data["period"], filters=preview.filters())
+        )
+        audit_view(request, agency, page="transparency_preview", **audit_period(preview))
+    # The period form is the page's GET form; `form` stays the settings (POST) form.
+    context.update(form=form, period_form=preview)
     return render(
-        request, "encounters/public/settings.html", context, status=400 if form.errors else 200
+        request,
+        "encounters/public/settings.html",
+        context,
+        status=400 if form.errors or preview.errors else 200,
     )
 
 
-def published_numbers(agency_ids, start, end) -> dict[int, dict[str, int]]:
-    """Headline counts of those agencies whose public page is up (one stats call each)."""
+def published_numbers(agency_ids, start, end, filters=None) -> dict[int, dict[str, int]]:
+    """Headline counts of those agencies whose public page is up (one stats call each), for
+    the same period and filters: their own pages can show exactly those."""
     published = Agency.objects.filter(
         pk__in=agency_ids, encounter_settings__transparency_published=True
     ).order_by("pk")
     return {
-        agency.pk: published_cells(encounter_stats(agency=agency, start=start, end=end))
+        agency.pk: published_cells(
+            encounter_stats(agency=agency, start=start, end=end, filters=filters)
+        )
         for agency in published
     }
 
@@ -578,44 +730,62 @@ def peers_with_data(agency: Agency, band: tuple[int, int | None], start, end) ->
     )
 
 
+def peer_numbers(
+    peer_ids: list[int], start: datetime.date, end: datetime.date, filters: Mapping[str, str]
+) -> dict[str, Any]:
+    """The peers' combined numbers: suppressed, published peers subtracted, linked across filters."""
+
+    def system(chosen: dict[str, str]) -> tuple[Any, dict, list, set]:
+        stats = encounter_stats_for_agencies(
+            agencies=Agency.objects.filter(pk__in=peer_ids), start=start, end=end, filters=chosen
+        )
+        values, relations = stats_cells(stats)
+        fixed = add_published(
+            values,
+            relations,
+            published_numbers(peer_ids, start, end, chosen),
+            lambda column: PUBLISHED_COLUMNS[column],
+        )
+        return stats, values, relations, fixed
+
+    stats, hidden = linked_suppression(system, filters)
+    return apply_suppression(stats, hidden)
+
+
 @login_required
 @require_GET
 def peer_comparison(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request.user)
     agency = membership.agency
-    years = years_with_data(agency)
-    year, note = chosen_year(request.GET.get("year"), years)
-    start, end = year_period(year)
-    own = encounter_stats(agency=agency, start=start, end=end)
+    form = outside_form(request, years_with_data(agency))
     band = size_band(agency.sworn_headcount)
+    context: dict[str, Any] = {
+        "agency": agency,
+        **form_context(form),
+        "band": band_label(band) if band else "",
+        "has_band": bool(band),
+        "peer_count": 0,
+        "min_peers": MIN_PEERS,
+        "rows": [],
+        "own_rows": [],
+        "explanation": EXPLANATION,
+        "cit_caution": CIT_CAUTION,
+        "size_bands": [band_label(b) for b in SIZE_BANDS],
+    }
+    if not form.is_valid():
+        return render(request, "encounters/public/peers.html", context, status=400)
+    start, end = form.cleaned_data["period"]
+    filters = form.filters()
+    own = encounter_stats(agency=agency, start=start, end=end, filters=filters)
+    # Who the peers are does not depend on the filters, so every filtered view sums one group.
     peer_ids = peers_with_data(agency, band, start, end) if band else []
-    peers = None
-    if len(peer_ids) >= MIN_PEERS:
-        peers = public_stats(
-            encounter_stats_for_agencies(
-                agencies=Agency.objects.filter(pk__in=peer_ids), start=start, end=end
-            ),
-            published=published_numbers(peer_ids, start, end),
-        )
-    audit_view(request, agency, page="peers", year=year, peers=len(peer_ids) if peers else 0)
-    rows = []
-    if peers is not None:
-        rows = list(zip(key_rows(own), key_rows(peers), strict=True))
-    return render(
-        request,
-        "encounters/public/peers.html",
-        {
-            "agency": agency,
-            "year": year,
-            "year_choices": year_choices(years, year),
-            "note": note,
-            "band": band_label(band) if band else "",
-            "peer_count": len(peer_ids),
-            "min_peers": MIN_PEERS,
-            "rows": rows,
-            "own_rows": key_rows(own),
-            "explanation": EXPLANATION,
-            "cit_caution": CIT_CAUTION,
-            "size_bands": [band_label(b) for b in SIZE_BANDS],
-        },
+    peers = peer_numbers(peer_ids, start, end, filters) if len(peer_ids) >= MIN_PEERS else None
+    audit_view(
+        request, agency, page="peers", peers=len(peer_ids) if peers else 0, **audit_period(form)
     )
+    context.update(
+        peer_count=len(peer_ids),
+        own_rows=key_rows(own),
+        rows=list(zip(key_rows(own), key_rows(peers), strict=True)) if peers else [],
+    )
+    return render(request, "encounters/public/peers.html", context)

@@ -1,10 +1,13 @@
-"""Keeping the pre-aggregated encounter counts (EncounterMonthlyCount, EncounterMinutesCount) current.
+"""Keeping the pre-aggregated encounter counts current.
 
-`rollup_refresh` recomputes an agency's whole months from its records: it deletes the months'
-rows and inserts them again from one INSERT ... SELECT per table, built from the same aggregate
-expressions stats.py uses on records, so the two cannot drift apart. It runs inside the caller's
-transaction: the services call it after every create, correction and discard; the bulk importer
-calls it once after its commit.
+Per agency: EncounterMonthlyCount and EncounterMinutesCount by local month (and the minutes summed
+over districts, EncounterMinutesAllDistrictsCount, the dashboard's usual read), EncounterDailyCount
+and EncounterDailyMinutesCount by local day (for the part-months at a period's edges).
+`rollup_refresh` recomputes an agency's whole months, and the days, whose records changed: it
+deletes their rows and inserts them again from one INSERT ... SELECT per table, built from the
+same aggregate expressions stats.py uses on records, so the two cannot drift apart. It runs inside
+the caller's transaction: the services call it after every create, correction and discard; the
+bulk importer calls it once after its commit.
 
 Concurrency: the agency's row is locked first (SELECT ... FOR UPDATE), so two writers of one
 agency refresh one after the other, and the second one counts the first one's record.
@@ -22,12 +25,15 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q, Sum, Value
+from django.db.models import Count, F, Max, Min, Q, Sum, Value
 
 from mhr.accounts.models import Agency
 from mhr.encounters import stats
 from mhr.encounters.models import (
     Encounter,
+    EncounterDailyCount,
+    EncounterDailyMinutesCount,
+    EncounterMinutesAllDistrictsCount,
     EncounterMinutesCount,
     EncounterMonthlyCount,
     EncounterNationalMinutesCount,
@@ -35,6 +41,8 @@ from mhr.encounters.models import (
 )
 
 _KEYS = ("agency_id", "month", "call_source", "district", "flagged", "cit")
+_ALL_DISTRICTS_KEYS = ("agency_id", "month", "call_source", "flagged", "cit")
+_DAY_KEYS = ("agency_id", "day", "call_source", "district", "flagged", "cit")
 _NATIONAL_KEYS = ("month", "call_source", "flagged", "cit")
 # Any constant: the key of the PostgreSQL advisory lock around national updates.
 _NATIONAL_LOCK = 4_104_771
@@ -114,6 +122,61 @@ def _months_q(months: set[datetime.date] | None, field: str) -> Q:
     return q
 
 
+def _days_q(days: set[datetime.date] | None, field: str) -> Q:
+    return Q() if days is None else Q(**{f"{field}__in": sorted(days)})
+
+
+def _refresh_days(agency: Agency, days: set[datetime.date] | None) -> None:
+    """Recount the agency's daily rows for `days` (None: every day) from its records."""
+    for model in (EncounterDailyCount, EncounterDailyMinutesCount):
+        model.objects.filter(_days_q(days, "day"), agency=agency).delete()
+    records = (
+        stats.complete_records()
+        .filter(_days_q(days, "received_date"), agency=agency, received_date__isnull=False)
+        .annotate(day=F("received_date"))
+    )
+    measures = stats.record_measures()
+    _insert_select(
+        EncounterDailyCount,
+        (*_DAY_KEYS, *measures),
+        records.values(*_DAY_KEYS).annotate(**measures).order_by(),
+    )
+    _insert_select(
+        EncounterDailyMinutesCount,
+        (*_DAY_KEYS, "bucket", "count"),
+        records.filter(minutes_on_scene__isnull=False)
+        .annotate(bucket=stats.bucket_expression())
+        .values(*_DAY_KEYS, "bucket")
+        .annotate(count=Count("id"))
+        .order_by(),
+    )
+
+
+def minutes_all_districts_rebuild() -> None:
+    """Recount every EncounterMinutesAllDistrictsCount row from EncounterMinutesCount."""
+    with transaction.atomic():
+        EncounterMinutesAllDistrictsCount.objects.all().delete()
+        _insert_select(
+            EncounterMinutesAllDistrictsCount,
+            (*_ALL_DISTRICTS_KEYS, "bucket", "count"),
+            EncounterMinutesCount.objects.values(*_ALL_DISTRICTS_KEYS, "bucket")
+            .annotate(count=Sum("count"))
+            .order_by(),
+        )
+
+
+def daily_rebuild() -> int:
+    """Build every agency's daily rows from its records (the migration that added them)."""
+    count = 0
+    for agency in Agency.objects.filter(
+        pk__in=Encounter.objects.values("agency_id").distinct()
+    ).order_by("pk"):
+        with transaction.atomic():
+            _refresh_days(agency, None)
+        count += 1
+    return count
+
+
 def rollup_refresh(
     *,
     agency: Agency,
@@ -123,32 +186,38 @@ def rollup_refresh(
 ) -> int:
     """Recompute the agency's counts for the months covering `dates` (None: every month).
 
-    `digests`: person digests whose repeat-contact flags may have changed; the months of those
-    people's records are recomputed too. `national=False` leaves the national rows alone (for
-    rollup_rebuild_all, which recounts them at the end). Returns the number of months refreshed
-    (-1 for all).
+    `dates`: the received dates of every record added, changed (old and new date) or removed;
+    their months' monthly rows and the days' daily rows are recomputed. `digests`: person digests
+    whose repeat-contact flags may have changed; the days and months of those people's records
+    are recomputed too. `national=False` leaves the national rows alone (for rollup_rebuild_all,
+    which recounts them at the end). Returns the number of months refreshed (-1 for all).
     """
     months: set[datetime.date] | None = None
+    days: set[datetime.date] | None = None
     if dates is not None:
-        months = {day.replace(day=1) for day in dates if day is not None}
+        days = {day for day in dates if day is not None}
         digests = {digest for digest in digests if digest}
         if digests:
-            months |= {
-                day.replace(day=1)
-                for day in Encounter.objects.filter(
+            days |= set(
+                Encounter.objects.filter(
                     agency=agency, person_digest__in=digests, received_date__isnull=False
                 )
                 .values_list("received_date", flat=True)
                 .distinct()
-            }
-        if not months:
+            )
+        if not days:
             return 0
+        months = {day.replace(day=1) for day in days}
     with transaction.atomic():
         list(Agency.objects.select_for_update().filter(pk=agency.pk).values_list("pk"))
         if national:
             _lock_national()
             _national_add(months, Q(agency=agency), -1)
-        for model in (EncounterMonthlyCount, EncounterMinutesCount):
+        for model in (
+            EncounterMonthlyCount,
+            EncounterMinutesCount,
+            EncounterMinutesAllDistrictsCount,
+        ):
             model.objects.filter(_months_q(months, "month"), agency=agency).delete()
         records = stats.complete_records().filter(
             _months_q(months, "received_date"), agency=agency, received_date__isnull=False
@@ -163,15 +232,23 @@ def rollup_refresh(
             (*_KEYS, *measures),
             records.values(*_KEYS).annotate(**measures).order_by(),
         )
+        with_minutes = records.filter(minutes_on_scene__isnull=False).annotate(
+            bucket=stats.bucket_expression()
+        )
         _insert_select(
             EncounterMinutesCount,
             (*_KEYS, "bucket", "count"),
-            records.filter(minutes_on_scene__isnull=False)
-            .annotate(bucket=stats.bucket_expression())
-            .values(*_KEYS, "bucket")
-            .annotate(count=Count("id"))
+            with_minutes.values(*_KEYS, "bucket").annotate(count=Count("id")).order_by(),
+        )
+        _insert_select(
+            EncounterMinutesAllDistrictsCount,
+            (*_ALL_DISTRICTS_KEYS, "bucket", "count"),
+            EncounterMinutesCount.objects.filter(_months_q(months, "month"), agency=agency)
+            .values(*_ALL_DISTRICTS_KEYS, "bucket")
+            .annotate(count=Sum("count"))
             .order_by(),
         )
+        _refresh_days(agency, days)
         if national:
             _national_add(months, Q(agency=agency), 1)
             # Months and bands that no agency has any more leave no empty national rows.
@@ -203,7 +280,13 @@ def rollup_rebuild_all() -> int:
         rollup_refresh(agency=agency, national=False)
         count += 1
     # Agencies whose last record went away keep no stale counts.
-    for model in (EncounterMonthlyCount, EncounterMinutesCount):
+    for model in (
+        EncounterMonthlyCount,
+        EncounterMinutesCount,
+        EncounterMinutesAllDistrictsCount,
+        EncounterDailyCount,
+        EncounterDailyMinutesCount,
+    ):
         model.objects.exclude(agency__in=agencies).delete()
     national_rebuild()
     return count

@@ -44,22 +44,26 @@ The result is a plain, JSON-able dict whose shape stays stable:
         "flagged_at_dispatch": {... "denominator_label": "records where the flag was recorded"},
         "cit_on_scene": {... "denominator_label": "records where CIT presence was recorded"},
       },
-      "source": {"rollup_months": 12, "raw_days": 0,      # how it was computed (diagnostics)
-                 "national_rows": False},
+      "source": {"rollup_months": 12, "rollup_days": 0,   # how it was computed (diagnostics)
+                 "raw_days": 0, "national_rows": False},
     }
 
 A rate's "value" is None when its denominator is 0. Dispositions and call sources list every
 code in the order of their choices, zeros included.
 
 Speed. Counting a large agency's records on every page view is too slow, so rollups.py keeps
-EncounterMonthlyCount and EncounterMinutesCount: the same measures per agency, local month and
-filter dimension, with the first and last date each row counted. The period's months are read
-from those. For a part-month at an edge, the agencies whose row counts days outside the period
-are corrected: their row for that month is taken away again and their records for the days in
-the period counted instead (a period ending today needs no correction: nothing is counted after
-today). The national roll-up (every agency, no district filter) reads EncounterNational*, the
-same rows summed over agencies. `use_rollup=False` counts
-everything from the records, which the tests use to prove both roads give the same answer.
+the same measures per agency, filter dimension and local month (EncounterMonthlyCount and
+EncounterMinutesCount, with the first and last date each row counted) and local day
+(EncounterDailyCount, EncounterDailyMinutesCount); without a district filter the minute bands
+come from EncounterMinutesAllDistrictsCount (the same summed over districts, a sixth of the rows
+for a large agency). Whole months are read from the monthly rows, the days of a part-month at an
+edge from the daily rows; the records themselves are never read. A part-month still comes from
+its monthly row when that row counts no day outside the period (a period ending today: nothing
+is counted after today); in a group of agencies, those whose row does are corrected (their row
+for the month taken away, their daily rows added). The national roll-up (every agency, no
+district filter) reads EncounterNational*, the monthly rows summed over agencies.
+`use_rollup=False` counts everything from the records, which the tests use to prove both roads
+give the same answer.
 
 Median minutes on scene. Both roads compute it from the same histogram, so they agree exactly:
 minutes are grouped in 5-minute bands below 4 hours, 30-minute bands below 12 hours and one band
@@ -81,6 +85,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from mhr.accounts.models import Agency
 from mhr.encounters.models import (
     Encounter,
+    EncounterDailyCount,
+    EncounterDailyMinutesCount,
+    EncounterMinutesAllDistrictsCount,
     EncounterMinutesCount,
     EncounterMonthlyCount,
     EncounterNationalMinutesCount,
@@ -251,11 +258,16 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
 def split_period(
     start: datetime.date, end: datetime.date
 ) -> tuple[tuple[datetime.date, datetime.date] | None, list[tuple[datetime.date, datetime.date]]]:
-    """(first and last whole month, or None; the day ranges left over at the edges)."""
+    """(first and last whole month, or None; the day ranges left over at the edges).
+
+    Each edge lies inside one month (two neighbouring part-months are two edges).
+    """
     first = start if start.day == 1 else _next_month(start)
     last_end = end if end == _month_end(end) else _month_start(end) - datetime.timedelta(days=1)
     if first > last_end:
-        return None, [(start, end)]
+        if _month_start(start) == _month_start(end):
+            return None, [(start, end)]
+        return None, [(start, _month_end(start)), (_month_start(end), end)]
     edges = []
     if start < first:
         edges.append((start, first - datetime.timedelta(days=1)))
@@ -310,7 +322,13 @@ def _rollup_rows(
     first, last = months
     where = scope & Q(month__gte=first, month__lte=last) & _filter_q(filters)
     counts = EncounterNationalMonthlyCount if national else EncounterMonthlyCount
-    bands = EncounterNationalMinutesCount if national else EncounterMinutesCount
+    if national:
+        bands = EncounterNationalMinutesCount
+    elif "district" in filters:
+        bands = EncounterMinutesCount
+    else:
+        # The same bands summed over districts: a fraction of the rows to read.
+        bands = EncounterMinutesAllDistrictsCount
     grouped = list(
         counts.objects.filter(where)
         .values(*_KEYS)
@@ -321,45 +339,102 @@ def _rollup_rows(
     return grouped, minutes
 
 
-def _offenders(
-    scope: Q, filters: dict[str, str], low: datetime.date, high: datetime.date
-) -> list[int]:
-    """The agencies whose row for the month of [low, high] counts days outside it.
-
-    For every other agency the month's row stands for the part-month exactly. This is what lets
-    "last 12 months" and "year to date", which end today, read the current month from the
-    rollup: nothing is counted after today (except in agencies whose clocks are already on
-    tomorrow, which are corrected from their records).
-    """
-    # A row without dates (built before they were kept) cannot vouch for the part-month.
-    outside = Q(min_date__lt=low) | Q(max_date__gt=high) | Q(min_date__isnull=True)
-    return list(
-        EncounterMonthlyCount.objects.filter(scope, _filter_q(filters), month=_month_start(low))
-        .filter(outside)
-        .values_list("agency_id", flat=True)
-        .distinct()
+def _daily_rows(scope: Q, filters: dict[str, str], ranges: list) -> tuple[list, list]:
+    """The daily rows of the days in `ranges`, grouped like the monthly ones."""
+    days = Q(pk__in=[])
+    for low, high in ranges:
+        days |= Q(day__gte=low, day__lte=high)
+    where = scope & days & _filter_q(filters)
+    grouped = list(
+        EncounterDailyCount.objects.filter(where)
+        .annotate(month=TruncMonth("day"))
+        .values(*_KEYS)
+        .annotate(**{name: Sum(name) for name in MEASURES})
+        .order_by()
     )
+    minutes = list(
+        EncounterDailyMinutesCount.objects.filter(where)
+        .values("bucket")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    return grouped, minutes
+
+
+def _edge_agencies(
+    scope: Q, filters: dict[str, str], edges: list[tuple[datetime.date, datetime.date]]
+) -> dict[datetime.date, tuple[list[int], int]]:
+    """For each edge's month: (agencies whose row counts days outside the edge, others' count).
+
+    An agency whose month row counts no day outside [low, high] can use that row for the
+    part-month as it is. This is what lets "last 12 months" and "year to date", which end today,
+    read the current month from the monthly rows: nothing is counted after today.
+    """
+    if not edges:
+        return {}
+    month_q, outside_q = Q(pk__in=[]), Q(pk__in=[])
+    for low, high in edges:
+        month = _month_start(low)
+        month_q |= Q(month=month)
+        # A row without dates (built before they were kept) cannot vouch for the part-month.
+        outside_q |= Q(month=month) & (
+            Q(min_date__lt=low) | Q(max_date__gt=high) | Q(min_date__isnull=True)
+        )
+    found: dict[datetime.date, tuple[list[int], int]] = {}
+    for row in (
+        EncounterMonthlyCount.objects.filter(scope, _filter_q(filters), month_q)
+        .values("month", "agency_id")
+        .annotate(outside=Count("id", filter=outside_q))
+        .order_by()
+    ):
+        month = row["month"]
+        if isinstance(month, datetime.datetime):  # pragma: no cover (backends return dates)
+            month = month.date()
+        offenders, usable = found.get(month, ([], 0))
+        if row["outside"]:
+            offenders.append(row["agency_id"])
+        else:
+            usable += 1
+        found[month] = (offenders, usable)
+    return found
 
 
 def _plan(
     scope: Q, filters: dict[str, str], start: datetime.date, end: datetime.date
-) -> tuple[tuple | None, list]:
-    """(the months to read from the rollup, or None; the part-months to correct).
+) -> tuple[tuple | None, list, list]:
+    """(months to read from the monthly rows, or None; edge days; part-months to correct).
 
-    Each correction is (low, high, agency ids): for those agencies the month's rows are taken
-    away again and their records for low..high counted instead.
+    A part-month at an edge is read from the monthly rows when no agency's row counts a day
+    outside the period. When every agency with rows that month does, the month is left out and
+    the edge's days are read from the daily rows instead. Otherwise, a correction (low, high,
+    agency ids): for those agencies the month's rows are taken away again and their daily rows
+    for low..high added.
     """
     months, edges = split_period(start, end)
     first, last = months if months else (None, None)
-    corrections = []
-    for low, high in edges:
+    for low, _high in edges:
         month = _month_start(low)
         first = month if first is None or month < first else first
         last = month if last is None or month > last else last
-        offenders = _offenders(scope, filters, low, high)
-        if offenders:
+    edge_agencies = _edge_agencies(scope, filters, edges)
+    daily, corrections = [], []
+    for low, high in edges:
+        month = _month_start(low)
+        offenders, usable = edge_agencies.get(month, ([], 0))
+        if not offenders:
+            continue
+        if usable:
             corrections.append((low, high, offenders))
-    return (first, last), corrections
+            continue
+        daily.append((low, high))
+        # Edges sit at the ends of the months read, so leaving one out narrows the range.
+        if month == first:
+            first = _next_month(first)
+        if month == last and first <= last:
+            last = _month_start(last - datetime.timedelta(days=1))
+    if first > last:
+        return None, daily, corrections
+    return (first, last), daily, corrections
 
 
 def _negated(rows: list[dict[str, Any]], names: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -530,26 +605,33 @@ def _stats(
     national = agency_ids is None and "district" not in cleaned
     grouped: list = []
     minutes: list = []
-    raw_days = 0
+    raw_days = daily_days = 0
     if not use_rollup:
         months = None
         grouped, minutes = _record_rows(scope, cleaned, [(start, end)])
         raw_days = (end - start).days + 1
     else:
-        months, corrections = _plan(scope, cleaned, start, end)
-        grouped, minutes = _rollup_rows(scope, cleaned, months, national=national)
+        months, daily, corrections = _plan(scope, cleaned, start, end)
+        if months is not None:
+            grouped, minutes = _rollup_rows(scope, cleaned, months, national=national)
+        if daily:
+            day_grouped, day_minutes = _daily_rows(scope, cleaned, daily)
+            grouped += day_grouped
+            minutes += day_minutes
+            daily_days = sum((high - low).days + 1 for low, high in daily)
         for low, high, agency_ids_outside in corrections:
             month = _month_start(low)
             outside = Q(agency_id__in=agency_ids_outside)
             taken, taken_minutes = _rollup_rows(outside, cleaned, (month, month), national=False)
             grouped += _negated(taken, MEASURES)
             minutes += _negated(taken_minutes, ("n",))
-            counted, counted_minutes = _record_rows(outside, cleaned, [(low, high)])
+            counted, counted_minutes = _daily_rows(outside, cleaned, [(low, high)])
             grouped += counted
             minutes += counted_minutes
-            raw_days += (high - low).days + 1
+            daily_days += (high - low).days + 1
     source = {
         "rollup_months": len(months_between(*months)) if months else 0,
+        "rollup_days": daily_days,
         "raw_days": raw_days,
         "national_rows": national and months is not None,
     }

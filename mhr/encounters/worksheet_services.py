@@ -10,7 +10,10 @@ the research caveat. Editing changes a point's words, order and presence, never 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
+import json
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -89,6 +92,8 @@ def _point(key: str, kind: str, text: str, source: str, year: str, **extra: Any)
         "url": extra.get("url", ""),
         "program_reported": bool(extra.get("program_reported", False)),
         "caveat": extra.get("caveat", ""),
+        # The words as generated: a saved text that differs from them is the chief's own.
+        "generated": text,
     }
 
 
@@ -158,7 +163,7 @@ def pledge_points(agency: Agency, as_of: datetime.date) -> list[dict[str, Any]]:
     )
     if pledge is None:
         return []
-    result = pledge_compliance(pledge, as_of=as_of)
+    result = pledge_compliance(pledge, as_of=as_of, cached=True)
     source = f"{agency.name}, {pledge.campaign.name} pledge and training records in MHR"
     year = str(as_of.year)
     met = sum(1 for requirement in result.requirements if requirement.met)
@@ -309,6 +314,167 @@ def worksheet_save(
             target=worksheet,
             request=request,
             extra={"edited": edited, "removed": removed, "order": keys},
+        )
+    return worksheet
+
+
+# --- regenerating ---------------------------------------------------------------------------------
+
+
+def point_edited(point: dict[str, Any]) -> bool:
+    """Whether the chief changed a point's words. Worksheets saved before the generated words
+    were kept cannot tell, so their points count as edited: nothing is replaced unasked."""
+    generated = point.get("generated")
+    return generated is None or point["text"] != generated
+
+
+@dataclass
+class PointChange:
+    key: str
+    kind: str
+    old: str  # the saved words ("" for a new point)
+    new: str  # the fresh words ("" when the point is no longer generated)
+    edited: bool
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, "Point")
+
+
+@dataclass
+class RegenerationPlan:
+    """What rebuilding a worksheet's points from current numbers would change.
+
+    - updated: unedited points whose words change; they take the new words.
+    - conflicts: points the chief edited whose generated words changed; kept unless replaced.
+    - added: points the worksheet does not have (new, or removed by the chief); only if chosen.
+    - dropped: unedited points no longer generated (e.g. a retired fact); removed.
+    - orphaned: edited points no longer generated; kept, since the words are the chief's.
+    `fingerprint` names the fresh points, so a confirmation applies the changes it showed.
+    """
+
+    fresh: list[dict[str, Any]]
+    fingerprint: str
+    updated: list[PointChange] = field(default_factory=list)
+    conflicts: list[PointChange] = field(default_factory=list)
+    added: list[PointChange] = field(default_factory=list)
+    dropped: list[PointChange] = field(default_factory=list)
+    orphaned: list[PointChange] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.updated or self.conflicts or self.added or self.dropped)
+
+
+def _fingerprint(points: list[dict[str, Any]]) -> str:
+    body = json.dumps([[p["key"], p["text"], p["source"], p["year"]] for p in points])
+    return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+def worksheet_regeneration_plan(
+    worksheet: MessagingWorksheet, *, as_of: datetime.date | None = None
+) -> RegenerationPlan:
+    """Compare the saved points with points built now for the worksheet's period (no writes)."""
+    fresh = worksheet_points(
+        agency=worksheet.agency,
+        start=worksheet.period_start,
+        end=worksheet.period_end,
+        as_of=as_of,
+    )
+    plan = RegenerationPlan(fresh=fresh, fingerprint=_fingerprint(fresh))
+    by_key = {point["key"]: point for point in fresh}
+    saved_keys = set()
+    for point in worksheet.points:
+        key = point["key"]
+        saved_keys.add(key)
+        edited = point_edited(point)
+        new = by_key.get(key)
+        change = PointChange(
+            key, point.get("kind", ""), point["text"], new["text"] if new else "", edited
+        )
+        if new is None:
+            (plan.orphaned if edited else plan.dropped).append(change)
+        elif point["text"] == new["text"] and (point["source"], point["year"]) == (
+            new["source"],
+            new["year"],
+        ):
+            plan.unchanged += 1
+        elif edited and point.get("generated") == new["text"]:
+            # The chief's words over numbers that have not moved: nothing to offer.
+            plan.unchanged += 1
+        elif edited:
+            plan.conflicts.append(change)
+        else:
+            plan.updated.append(change)
+    for point in fresh:
+        if point["key"] not in saved_keys:
+            plan.added.append(PointChange(point["key"], point["kind"], "", point["text"], False))
+    return plan
+
+
+def worksheet_regenerate(
+    *,
+    worksheet: MessagingWorksheet,
+    actor: Any,
+    fingerprint: str,
+    replace: list[str] | tuple[str, ...] = (),
+    add: list[str] | tuple[str, ...] = (),
+    request: HttpRequest | None = None,
+    as_of: datetime.date | None = None,
+) -> MessagingWorksheet:
+    """Rebuild the points from current numbers for the worksheet's period.
+
+    Unedited points take the new words; the chief's edited points keep their words unless their
+    key is in `replace`; points the worksheet lacks are added (at the end) only when in `add`.
+    `fingerprint` is the plan the chief saw: if the numbers moved since, nothing is saved and a
+    ValidationError asks them to look again.
+    """
+    plan = worksheet_regeneration_plan(worksheet, as_of=as_of)
+    if fingerprint != plan.fingerprint:
+        raise ValidationError(
+            "The numbers changed while you were looking; check the changes below again."
+        )
+    conflict_keys = {change.key for change in plan.conflicts}
+    added_keys = {change.key for change in plan.added}
+    if set(replace) - conflict_keys or set(add) - added_keys:
+        raise ValidationError("The choices did not match this worksheet; reload it and try again.")
+    by_key = {point["key"]: point for point in plan.fresh}
+    dropped = {change.key for change in plan.dropped}
+    points: list[dict[str, Any]] = []
+    for point in worksheet.points:
+        key = point["key"]
+        if key in dropped:
+            continue
+        fresh = by_key.get(key)
+        if fresh is None:
+            points.append(point)  # orphaned: the chief's words, kept
+        elif not point_edited(point) or key in replace:
+            points.append(dict(fresh))
+        else:
+            # Kept words; the generated text moves on so the point still reads as edited.
+            points.append({**point, "generated": fresh["text"]})
+    points.extend(dict(by_key[key]) for key in by_key if key in set(add))
+    if not points:
+        raise ValidationError("Keep at least one point.")
+    with transaction.atomic():
+        worksheet.points = points
+        worksheet.updated_at = timezone.now()
+        worksheet.save(update_fields=["points", "updated_at"])
+        audit_record(
+            event_type=EventType.WORKSHEET_SAVED,
+            actor=actor,
+            agency=worksheet.agency,
+            target=worksheet,
+            request=request,
+            extra={
+                "regenerated": True,
+                "updated": sorted(change.key for change in plan.updated),
+                "replaced": sorted(replace),
+                "kept_edited": sorted(conflict_keys - set(replace)),
+                "added": sorted(add),
+                "removed": sorted(dropped),
+            },
         )
     return worksheet
 

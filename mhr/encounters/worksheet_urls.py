@@ -9,6 +9,11 @@ urlpatterns = [
     path("worksheets/<int:pk>/", worksheet_views.worksheet_edit, name="worksheet_edit"),
     path("worksheets/<int:pk>/worksheet.pdf", worksheet_views.worksheet_pdf, name="worksheet_pdf"),
     path(
+        "worksheets/<int:pk>/regenerate/",
+        worksheet_views.worksheet_regenerate_view,
+        name="worksheet_regenerate",
+    ),
+    path(
         "worksheets/<int:pk>/worksheet.docx", worksheet_views.worksheet_docx, name="worksheet_docx"
     ),
     # What leaves the agency: the public page's settings and preview, and peer comparison.

@@ -34,6 +34,8 @@ from mhr.encounters.worksheet_services import (
     worksheet_create,
     worksheet_export_docx,
     worksheet_export_pdf,
+    worksheet_regenerate,
+    worksheet_regeneration_plan,
     worksheet_save,
 )
 
@@ -106,6 +108,26 @@ class WorksheetEditForm(forms.Form):
             (self.points[index]["key"], self.cleaned_data[f"text_{index}"])
             for _, index in sorted(kept)
         ]
+
+
+class RegenerateForm(forms.Form):
+    """The chief's choices on the comparison page: which edited points to overwrite, which
+    points the worksheet lacks to add. Unticked means "leave as it is"."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput)
+    replace = forms.MultipleChoiceField(
+        label="Replace my words with the new ones",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    add = forms.MultipleChoiceField(
+        label="Add these points", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, plan: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["replace"].choices = [(c.key, c.key) for c in plan.conflicts]
+        self.fields["add"].choices = [(c.key, c.key) for c in plan.added]
 
 
 def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -242,3 +264,48 @@ def worksheet_docx(request: HttpRequest, pk: int) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def worksheet_regenerate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show what current numbers would change, then apply the changes the chief confirms."""
+    worksheet = _worksheet(request, pk)
+    plan = worksheet_regeneration_plan(worksheet)
+    form = RegenerateForm(
+        request.POST or None, plan=plan, initial={"fingerprint": plan.fingerprint}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            worksheet_regenerate(
+                worksheet=worksheet,
+                actor=request.user,
+                fingerprint=form.cleaned_data["fingerprint"],
+                replace=form.cleaned_data["replace"],
+                add=form.cleaned_data["add"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            # Show the current plan, with a fresh fingerprint to confirm it.
+            form = RegenerateForm(None, plan=plan, initial={"fingerprint": plan.fingerprint})
+            form.stale_message = " ".join(exc.messages)
+        else:
+            messages.success(request, "The points are rebuilt from current numbers.")
+            return redirect("encounters_agency:worksheet_edit", pk=worksheet.pk)
+    elif request.method == "POST":
+        form.stale_message = "The choices did not match this worksheet; check them again."
+    status = 400 if getattr(form, "stale_message", "") else 200
+    return render(
+        request,
+        "encounters/worksheet/regenerate.html",
+        {
+            "worksheet": worksheet,
+            "plan": plan,
+            "form": form,
+            "error": getattr(form, "stale_message", ""),
+            "kind_labels": KIND_LABELS,
+            "period": document_context(worksheet)["period"],
+        },
+        status=status,
+    )

@@ -35,9 +35,13 @@ def _run(job_run_id: int, work: Callable[[datetime.date], dict[str, Any]]) -> di
 
 
 def _reevaluate(day: datetime.date) -> dict[str, Any]:
+    from mhr.campaigns.selectors import compliance_cache_warm
     from mhr.campaigns.services.pledges import pledges_reevaluate
 
-    return dict(pledges_reevaluate(as_of=day))
+    result = dict(pledges_reevaluate(as_of=day))
+    # Every pledge's result for the new day, so the first dashboard of the day is fast too.
+    result["results_cached"] = compliance_cache_warm(as_of=day)
+    return result
 
 
 def _remind(day: datetime.date) -> dict[str, Any]:

@@ -22,6 +22,10 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/v1/roster/officers"),
     ("put", "/api/v1/roster/officers/{employee_id}"),
     ("put", "/api/v1/training"),
+    ("get", "/api/v1/review/pledges"),
+    ("get", "/api/v1/review/pledges/{pledge_id}"),
+    ("put", "/api/v1/review/pledges/{pledge_id}/practices/{practice}/decision"),
+    ("post", "/api/v1/review/pledges/{pledge_id}/round"),
     ("get", "/api/v1/encounters"),
     ("post", "/api/v1/encounters"),
     ("get", "/api/v1/encounters/stats"),
@@ -116,3 +120,36 @@ def test_it_ships_the_docs_assets_with_the_static_files(db):
 
     for name in ("swagger-ui-bundle.js", "swagger-ui-init.js", "swagger-ui.css"):
         assert finders.find(f"ninja/{name}"), name
+
+
+# Operations that answer anonymous callers (their router or operation uses `PUBLIC`).
+PUBLIC_OPERATIONS = {
+    ("get", "/api/v1/resources"),
+    ("get", "/api/v1/resources/{slug}"),
+}
+SCHEMES = [{"TokenAuth": []}, {"SessionAuth": []}]
+
+
+def test_public_operations_declare_that_credentials_are_optional(schema):
+    securities = {
+        (method, path): operation.get("security")
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    }
+    for key in PUBLIC_OPERATIONS:
+        # The empty requirement means "no credentials"; the schemes stay for signed-in views.
+        assert securities[key] == [*SCHEMES, {}], key
+    for key, security in securities.items():
+        if key not in PUBLIC_OPERATIONS:
+            assert security == SCHEMES, key
+            assert {} not in security, key
+
+
+def test_the_public_operations_really_answer_without_credentials(client, db):
+    for method, path in PUBLIC_OPERATIONS:
+        if "{" in path:
+            continue  # needs an object; the list shows anonymous access works
+        response = getattr(client, method)(path)
+        assert response.status_code == 200, path
+    assert client.get("/api/v1/me").status_code == 401

@@ -34,6 +34,7 @@ from mhr.accounts.models import Agency, Membership, User
 from mhr.accounts.services import user_create
 from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
+from mhr.campaigns.compliance_cache import compliance_facts_changed
 from mhr.campaigns.models import Partnership, PolicyDocument
 from mhr.clearinghouse.files import inspect_upload
 from mhr.clearinghouse.models import Attachment
@@ -203,6 +204,7 @@ def _apply_changes(
 
     def save() -> None:
         obj.save(update_fields=fields)
+        compliance_facts_changed(agency_id=obj.agency_id)
         audit_record(
             event_type=event_type,
             actor=updated_by,
@@ -247,6 +249,7 @@ def partnership_create(
 
     def save() -> None:
         partnership.save()
+        compliance_facts_changed(agency_id=agency.pk)
         audit_record(
             event_type=AuditEvent.EventType.PARTNERSHIP_CREATED,
             actor=created_by,
@@ -301,6 +304,7 @@ def partnership_update(
     )
     if partnership.confirmed_at is not None and attested_changed:
         # The partner confirmed other terms (or another document); it has to confirm again.
+        compliance_facts_changed(agency_id=partnership.agency_id)
         audit_record(
             event_type=EVENT_PARTNERSHIP_CONFIRMATION_CLEARED,
             actor=updated_by,
@@ -328,6 +332,7 @@ def partnership_update(
 def partnership_remove(*, partnership: Partnership, removed_by: Any, request: Any = None) -> None:
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     _require_coordinator(removed_by, partnership.agency)
+    compliance_facts_changed(agency_id=partnership.agency_id)
     audit_record(
         event_type=AuditEvent.EventType.PARTNERSHIP_REMOVED,
         actor=removed_by,
@@ -367,6 +372,7 @@ def policy_create(
 
     def save() -> None:
         policy.save()
+        compliance_facts_changed(agency_id=agency.pk)
         audit_record(
             event_type=AuditEvent.EventType.POLICY_CREATED,
             actor=created_by,
@@ -570,6 +576,7 @@ def partnership_confirm(*, token: str, confirmed_by: Any, request: Any = None) -
     partnership.confirmed_by_name = name
     partnership.invitation_digest = ""
     partnership.save(update_fields=["confirmed_at", "confirmed_by_name", "invitation_digest"])
+    compliance_facts_changed(agency_id=partnership.agency_id)
     audit_record(
         event_type=EVENT_PARTNERSHIP_CONFIRMED,
         actor=confirmed_by,

@@ -452,6 +452,8 @@ def _set_progress(
         batch.status = status
     elif percent == batch.progress_percent:
         return
+    # The last sign of life while running (mhr.core.stale_imports reads it).
+    fields["heartbeat_at"] = batch.heartbeat_at = timezone.now()
     batch.progress_percent = percent
     if batch.pk is not None:
         ImportBatch.objects.filter(pk=batch.pk).update(**fields)
@@ -506,7 +508,8 @@ def import_enqueue(*, batch: ImportBatch, actor: Any) -> ImportBatch:
         raise ValidationError("The file of this import was not kept; upload it again.")
     batch.status = ImportBatch.Status.QUEUED
     batch.progress_percent = 0
-    batch.save(update_fields=["status", "progress_percent"])
+    batch.heartbeat_at = timezone.now()
+    batch.save(update_fields=["status", "progress_percent", "heartbeat_at"])
     import_commit_task.enqueue(batch.pk, getattr(actor, "pk", None))
     batch.refresh_from_db()
     return batch

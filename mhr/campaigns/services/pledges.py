@@ -359,6 +359,33 @@ def _may_move(user: Any, pledge: Pledge, old: str, new: str) -> bool:
     return new in _REVIEW_TARGETS and _is_reviewer(user)
 
 
+def _require_review_round(pledge: Pledge, submitted_at: Any, status: str) -> None:
+    """A submission ends only through the review: every practice decided in this round, and the
+    outcome the decisions imply (recognized only when all were approved)."""
+    from mhr.campaigns.models import PracticeDecision, Requirement
+
+    keys = set(
+        Requirement.objects.filter(rule_version_id=pledge.rule_version_id).values_list(
+            "key", flat=True
+        )
+    )
+    decided = dict(
+        PracticeDecision.objects.filter(pledge=pledge, submitted_at=submitted_at).values_list(
+            "requirement_key", "decision"
+        )
+    )
+    if not keys <= decided.keys():
+        raise ValidationError(
+            "Decide every practice in the review before recognizing or returning the pledge."
+        )
+    any_returned = any(decided[key] == PracticeDecision.Decision.RETURNED for key in keys)
+    if any_returned != (status == Status.RETURNED):
+        raise ValidationError(
+            "The practice decisions do not match this outcome: a pledge is recognized only when "
+            "every practice was approved, and returned when any was returned."
+        )
+
+
 @transaction.atomic
 def pledge_change_status(
     *,
@@ -383,6 +410,8 @@ def pledge_change_status(
         )
     if not _may_move(changed_by, pledge, old, status):
         raise PermissionDenied("You cannot make this change to the pledge.")
+    if old == Status.SUBMITTED and status in (Status.RECOGNIZED, Status.RETURNED):
+        _require_review_round(pledge, locked.status_changed_at, status)
     now = timezone.now()
     pledge.status = status
     pledge.status_changed_at = now

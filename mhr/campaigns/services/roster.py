@@ -25,6 +25,7 @@ from django.utils import timezone
 from mhr.accounts.models import Agency
 from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
+from mhr.campaigns.compliance_cache import compliance_facts_changed
 from mhr.campaigns.imports.diff import RosterPlan, TrainingPlan, plan_roster, plan_training
 from mhr.campaigns.imports.parsing import add_months
 from mhr.campaigns.imports.rows import ROSTER_FIELDS, TRAINING_FIELDS, RosterRow, TrainingRow
@@ -95,6 +96,7 @@ def officer_create(
     )
     officer.full_clean()
     officer.save()
+    compliance_facts_changed(agency_id=agency.pk)
     audit_record(
         event_type=AuditEvent.EventType.OFFICER_CREATED,
         actor=actor,
@@ -131,6 +133,7 @@ def officer_update(
     officer.updated_at = timezone.now()
     officer.full_clean()
     officer.save(update_fields=[*changes, "updated_at"])
+    compliance_facts_changed(agency_id=officer.agency_id)
     audit_record(
         event_type=AuditEvent.EventType.OFFICER_CHANGED,
         actor=actor,
@@ -162,6 +165,7 @@ def officer_separate(
     officer.status_since = on
     officer.updated_at = timezone.now()
     officer.save(update_fields=["status", "status_since", "updated_at"])
+    compliance_facts_changed(agency_id=officer.agency_id)
     audit_record(
         event_type=AuditEvent.EventType.OFFICER_SEPARATED,
         actor=actor,
@@ -286,6 +290,7 @@ def training_record_create(
     stored = _store_certificate(record, certificate) if certificate is not None else ""
     try:
         record.save()
+        compliance_facts_changed(agency_id=officer.agency_id)
         audit_record(
             event_type=AuditEvent.EventType.TRAINING_RECORDED,
             actor=actor,
@@ -366,6 +371,7 @@ def training_record_update(
     try:
         record.full_clean(exclude=["certificate"])
         record.save(update_fields=list(changes))
+        compliance_facts_changed(agency_id=record.agency_id)
         audit_record(
             event_type=TRAINING_CHANGED,
             actor=actor,
@@ -393,6 +399,7 @@ def training_record_remove(
         .select_related("officer", "course_type", "agency")
         .get(pk=record.pk)
     )
+    compliance_facts_changed(agency_id=record.agency_id)
     audit_record(
         event_type=TRAINING_REMOVED,
         actor=actor,
@@ -511,6 +518,7 @@ def roster_apply(
             status=Officer.Status.SEPARATED, status_since=plan.as_of, updated_at=now
         )
     counts = plan.counts()
+    compliance_facts_changed(agency_id=agency.pk)
     audit_record(
         event_type=AuditEvent.EventType.ROSTER_IMPORTED,
         actor=actor,
@@ -590,6 +598,7 @@ def training_apply(
     for names, changes in groups.items():
         _update_each(TrainingRecord, agency, names, changes)
     counts = plan.counts()
+    compliance_facts_changed(agency_id=agency.pk)
     audit_record(
         event_type=AuditEvent.EventType.TRAINING_IMPORTED,
         actor=actor,

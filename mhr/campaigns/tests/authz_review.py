@@ -1,4 +1,4 @@
-"""Authorization-matrix entries for the pledge review screens at /staff/pledges/.
+"""Authorization-matrix entries for the pledge review screens at /staff/pledges/ and the review API.
 
 Reviewers and staff administrators (sam) use them; every other signed-in user gets 403 before
 any lookup, as on the editorial screens; anonymous visitors go to sign-in.
@@ -13,6 +13,13 @@ from mhr.core.tests.authz import SIGN_IN, Route, roles
 
 REVIEWERS = roles(403, anonymous=SIGN_IN, reviewer=200, sam=200)
 REVIEWERS_WRITE = roles(403, anonymous=SIGN_IN, reviewer=302, sam=302)
+# The review API: 401 for anonymous callers, 403 for every signed-in non-reviewer before any
+# lookup (agency tokens too: see test_review_api.py), as on the screens.
+API_REVIEWERS = roles(403, anonymous=401, reviewer=200, sam=200)
+RETURN_ALL = [
+    {"practice": key, "decision": "returned", "comment": "Nothing is on file for this yet."}
+    for key in ("partnership", "policy", "cit-coverage", "mhfa-remaining")
+]
 
 
 def extend_world(world: dict[str, Any]) -> None:
@@ -73,5 +80,33 @@ ROUTES = (
         "campaigns_review:policy_document",
         lambda w: f"/staff/pledges/{w['review_pledge_a'].pk}/policies/{w['policy'].pk}/document/",
         REVIEWERS,
+    ),
+    Route(
+        "GET /api/v1/review/pledges",
+        lambda w: "/api/v1/review/pledges",
+        API_REVIEWERS,
+        api=True,
+    ),
+    Route(
+        "GET /api/v1/review/pledges/{pledge_id}",
+        lambda w: f"/api/v1/review/pledges/{w['review_submitted'].pk}",
+        API_REVIEWERS,
+        api=True,
+    ),
+    Route(
+        "PUT /api/v1/review/pledges/{pledge_id}/practices/{practice}/decision",
+        lambda w: f"/api/v1/review/pledges/{w['review_submitted'].pk}/practices/policy/decision",
+        API_REVIEWERS,
+        method="put",
+        data=lambda w: {"decision": "returned", "comment": "No policy is on file yet."},
+        api=True,
+    ),
+    Route(
+        "POST /api/v1/review/pledges/{pledge_id}/round",
+        lambda w: f"/api/v1/review/pledges/{w['review_submitted'].pk}/round",
+        API_REVIEWERS,
+        method="post",
+        data=lambda w: {"decisions": RETURN_ALL},
+        api=True,
     ),
 )

@@ -82,3 +82,25 @@ def submit(pledge: Pledge, coordinator) -> Pledge:
     pledge_change_status(pledge=pledge, status=Pledge.Status.SUBMITTED, changed_by=coordinator)
     pledge.refresh_from_db()
     return pledge
+
+
+def review(pledge: Pledge, reviewer, *, returned: dict[str, str] | None = None) -> Pledge:
+    """Decide every practice of a submitted pledge (the only way a submission ends);
+    `returned` maps practice keys to return comments, the rest are approved."""
+    from mhr.campaigns.models import Requirement
+    from mhr.campaigns.services.review import practice_decide
+
+    returned = returned or {}
+    keys = Requirement.objects.filter(rule_version_id=pledge.rule_version_id).order_by(
+        "position", "id"
+    )
+    for key in keys.values_list("key", flat=True):
+        practice_decide(
+            pledge=pledge,
+            requirement_key=key,
+            decision="returned" if key in returned else "approved",
+            comment=returned.get(key, "Evidence checked."),
+            reviewer=reviewer,
+        )
+    pledge.refresh_from_db()
+    return pledge

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from mhr.audit.models import AuditEvent
 from mhr.campaigns.models import CourseType, Officer, Partnership, Pledge, TrainingRecord
 from mhr.campaigns.services.pledges import pledge_change_status, pledge_create
+from mhr.campaigns.tests.reviewdata import review
 
 TODAY = datetime.date(2026, 3, 10)
 Status = Pledge.Status
@@ -288,7 +289,7 @@ def test_a_returned_pledge_can_be_submitted_again(client_for, alice, reviewer, a
     make_roster(agency_a, 6)
     pledge_change_status(pledge=pledge_a, status=Status.IN_PROGRESS, changed_by=alice)
     pledge_change_status(pledge=pledge_a, status=Status.SUBMITTED, changed_by=alice)
-    pledge_change_status(pledge=pledge_a, status=Status.RETURNED, changed_by=reviewer)
+    review(pledge_a, reviewer, returned={"partnership": "Attach the signed MOU."})
     client = client_for(alice)
     assert "Submit for recognition</button>" in client.get("/agency/campaign/").content.decode()
     client.post("/agency/campaign/submit/")

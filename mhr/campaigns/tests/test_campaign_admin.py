@@ -334,31 +334,75 @@ def test_the_pledge_list_filters_by_status_and_searches_by_ori(client_for, sam, 
     assert [p.agency.ori for p in response.context["cl"].result_list] == ["OR0260000"]
 
 
-def test_a_reviewer_recognizes_a_submitted_pledge_through_the_service(client_for, sam, world):
+def _changelist_actions(client) -> list[str]:
+    response = client.get(admin_url(Pledge, "changelist"))
+    return [name for name, _label in response.context["action_form"].fields["action"].choices]
+
+
+@pytest.mark.parametrize("action", ["recognize", "return_for_changes"])
+def test_the_admin_cannot_recognize_or_return_a_pledge_without_practice_decisions(
+    action, client_for, sam, world
+):
+    """Recognizing or returning happens on the review screen, one decision per practice."""
     pledge = world["pledge"]
-    response = client_for(sam).post(
+    client = client_for(sam)
+    assert action not in _changelist_actions(client)
+    response = client.post(
         admin_url(Pledge, "changelist"),
-        {"action": "recognize", ACTION_CHECKBOX_NAME: [pledge.pk]},
+        {"action": action, ACTION_CHECKBOX_NAME: [pledge.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.SUBMITTED
+    assert pledge.recognized_on is None
+    assert not AuditEvent.objects.filter(
+        event_type=AuditEvent.EventType.PLEDGE_STATUS_CHANGED
+    ).exists()
+    # The only decision is the returned one the world made; nothing was decided in bulk.
+    assert PracticeDecision.objects.filter(pledge=pledge).count() == 1
+
+
+def test_the_pledge_pages_link_to_the_review_screen(client_for, staff_reviewer, world):
+    pledge = world["pledge"]
+    client = client_for(staff_reviewer)
+    review_url = reverse("campaigns_review:pledge_review", args=[pledge.pk])
+    change = client.get(admin_url(Pledge, "change", pledge.pk)).content.decode()
+    assert f'<a href="{review_url}">Review the practices</a>' in change
+    listing = client.get(admin_url(Pledge, "changelist")).content.decode()
+    assert f'href="{review_url}"' in listing
+    # The link leads to the screen where each practice is decided.
+    assert client.get(review_url).status_code == 200
+
+
+def test_a_reviewer_marks_a_recognition_lapsed_through_the_service(
+    client_for, sam, one_mind, agency_b
+):
+    pledge = make_pledge(agency_b, one_mind, status=Pledge.Status.RECOGNIZED)
+    client = client_for(sam)
+    assert _changelist_actions(client) == ["", "mark_lapsed"]
+    response = client.post(
+        admin_url(Pledge, "changelist"),
+        {"action": "mark_lapsed", ACTION_CHECKBOX_NAME: [pledge.pk]},
     )
     assert response.status_code == 302
     pledge.refresh_from_db()
-    assert pledge.status == Pledge.Status.RECOGNIZED
-    assert pledge.recognized_on is not None
+    assert pledge.status == Pledge.Status.LAPSED
     event = AuditEvent.objects.get(event_type=AuditEvent.EventType.PLEDGE_STATUS_CHANGED)
-    assert event.extra["from"] == "submitted" and event.extra["to"] == "recognized"
+    assert event.extra["from"] == "recognized" and event.extra["to"] == "lapsed"
+    assert event.actor == sam
 
 
-def test_a_transition_the_rules_forbid_is_reported_not_applied(client_for, sam, one_mind, agency_b):
-    pledge = make_pledge(agency_b, one_mind, status=Pledge.Status.PLEDGED)
-    client = client_for(sam)
-    response = client.post(
+def test_lapsing_a_pledge_that_is_not_recognized_is_reported_not_applied(client_for, sam, world):
+    pledge = world["pledge"]
+    response = client_for(sam).post(
         admin_url(Pledge, "changelist"),
-        {"action": "recognize", ACTION_CHECKBOX_NAME: [pledge.pk]},
+        {"action": "mark_lapsed", ACTION_CHECKBOX_NAME: [pledge.pk]},
         follow=True,
     )
-    assert "cannot become recognized" in response.content.decode()
+    assert "cannot become lapsed" in response.content.decode()
     pledge.refresh_from_db()
-    assert pledge.status == Pledge.Status.PLEDGED
+    assert pledge.status == Pledge.Status.SUBMITTED
 
 
 # --- roster and training: read-only lists ----------------------------------------------------

@@ -5,7 +5,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from mhr.audit.models import AuditEvent
-from mhr.campaigns.models import Campaign, Pledge, RuleVersion
+from mhr.campaigns.models import Campaign, Pledge, PracticeDecision, Requirement, RuleVersion
 from mhr.campaigns.services.pledges import (
     TRANSITIONS,
     add_months,
@@ -13,6 +13,7 @@ from mhr.campaigns.services.pledges import (
     pledge_create,
     pledge_update,
 )
+from mhr.campaigns.tests.reviewdata import review
 
 TODAY = datetime.date(2026, 3, 10)
 Status = Pledge.Status
@@ -272,12 +273,13 @@ def test_the_transition_table_is_the_documented_one():
 def test_a_pledge_walks_to_recognition_and_every_step_is_audited(pledge, alice, reviewer):
     pledge_change_status(pledge=pledge, status=Status.IN_PROGRESS, changed_by=alice)
     pledge_change_status(pledge=pledge, status=Status.SUBMITTED, changed_by=alice)
-    pledge_change_status(
-        pledge=pledge, status=Status.RETURNED, changed_by=reviewer, comment="Add the MOU."
-    )
-    pledge_change_status(pledge=pledge, status=Status.SUBMITTED, changed_by=alice)
-    pledge_change_status(pledge=pledge, status=Status.RECOGNIZED, changed_by=reviewer)
-    pledge.refresh_from_db()
+    review(pledge, reviewer, returned={"partnership": "Add the MOU."})
+    # The clock is frozen; the second submission is a new round only if it comes later.
+    with time_machine.travel(
+        datetime.datetime(2026, 3, 10, 16, 0, tzinfo=datetime.UTC), tick=False
+    ):
+        pledge_change_status(pledge=pledge, status=Status.SUBMITTED, changed_by=alice)
+        review(pledge, reviewer)
     assert pledge.status == Status.RECOGNIZED
     assert pledge.recognized_on == TODAY
     moves = [
@@ -292,16 +294,58 @@ def test_a_pledge_walks_to_recognition_and_every_step_is_audited(pledge, alice, 
         ("submitted", "recognized"),
     ]
     returned = AuditEvent.objects.get(extra__to="returned")
-    assert returned.extra["comment"] == "Add the MOU." and returned.actor == reviewer
+    assert returned.extra["comment"].startswith("Returned after review: ")
+    assert returned.actor == reviewer
+
+
+@pytest.mark.parametrize("decided", [(), ("partnership",)], ids=["none", "some"])
+def test_a_submission_ends_only_when_every_practice_is_decided(pledge, alice, reviewer, decided):
+    pledge_change_status(pledge=pledge, status=Status.IN_PROGRESS, changed_by=alice)
+    pledge_change_status(pledge=pledge, status=Status.SUBMITTED, changed_by=alice)
+    for key in decided:
+        PracticeDecision.objects.create(
+            pledge=pledge,
+            submitted_at=Pledge.objects.get(pk=pledge.pk).status_changed_at,
+            requirement_key=key,
+            requirement_title=key,
+            decision="approved",
+            round_number=1,
+        )
+    for target in (Status.RECOGNIZED, Status.RETURNED):
+        with pytest.raises(ValidationError, match="Decide every practice"):
+            pledge_change_status(pledge=pledge, status=target, changed_by=reviewer)
+    assert Pledge.objects.get(pk=pledge.pk).status == Status.SUBMITTED
+
+
+def test_the_outcome_must_follow_the_decisions(pledge, alice, reviewer):
+    pledge_change_status(pledge=pledge, status=Status.IN_PROGRESS, changed_by=alice)
+    pledge_change_status(pledge=pledge, status=Status.SUBMITTED, changed_by=alice)
+    submitted_at = Pledge.objects.get(pk=pledge.pk).status_changed_at
+    keys = list(
+        Requirement.objects.filter(rule_version_id=pledge.rule_version_id).values_list(
+            "key", flat=True
+        )
+    )
+    for index, key in enumerate(keys):
+        PracticeDecision.objects.create(
+            pledge=pledge,
+            submitted_at=submitted_at,
+            requirement_key=key,
+            requirement_title=key,
+            decision="returned" if index == 0 else "approved",
+            comment="Missing." if index == 0 else "",
+            round_number=1,
+        )
+    with pytest.raises(ValidationError, match="do not match this outcome"):
+        pledge_change_status(pledge=pledge, status=Status.RECOGNIZED, changed_by=reviewer)
+    pledge_change_status(pledge=pledge, status=Status.RETURNED, changed_by=reviewer)
+    assert Pledge.objects.get(pk=pledge.pk).status == Status.RETURNED
 
 
 def test_the_daily_run_lapses_and_restores_recognition(pledge, alice, reviewer):
-    for status, user in [
-        (Status.IN_PROGRESS, alice),
-        (Status.SUBMITTED, alice),
-        (Status.RECOGNIZED, reviewer),
-    ]:
-        pledge_change_status(pledge=pledge, status=status, changed_by=user)
+    for status in (Status.IN_PROGRESS, Status.SUBMITTED):
+        pledge_change_status(pledge=pledge, status=status, changed_by=alice)
+    review(pledge, reviewer)
     pledge_change_status(pledge=pledge, status=Status.LAPSED, changed_by=None)
     with time_machine.travel(datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC), tick=False):
         pledge_change_status(pledge=pledge, status=Status.RECOGNIZED, changed_by=None)

@@ -49,7 +49,7 @@ SEED = f"""
 import json, time
 from django.conf import settings
 from django.test import Client
-from mhr.accounts.models import Agency, User
+from mhr.accounts.models import Agency, Membership, User
 from mhr.clearinghouse.models import Resource
 Agency.objects.create(name="Fault Test Police", ori="{ORI}", state="WA", county="KING",
                       agency_type=Agency.AgencyType.CITY, sworn_headcount=10)
@@ -65,8 +65,19 @@ now = time.time()
 session.update({{"mhr_epoch": editor.session_epoch, "mhr_auth_at": now, "mhr_seen_at": now,
                 "mhr_mfa_ok": True}})
 session.save()
+coordinator = User.objects.create_user(email="cora@faults.example", password="x" * 16,
+                                       full_name="Cora Coordinator")
+Membership.objects.create(user=coordinator, agency=Agency.objects.get(ori="{ORI}"),
+                          role=Membership.Role.COORDINATOR)
+agency_client = Client()
+agency_client.force_login(coordinator)
+agency_session = agency_client.session
+agency_session.update({{"mhr_epoch": coordinator.session_epoch, "mhr_auth_at": now,
+                       "mhr_seen_at": now, "mhr_mfa_ok": True}})
+agency_session.save()
 print(json.dumps({{"resource": resource.pk, "cookie": settings.SESSION_COOKIE_NAME,
-                  "session": session.session_key, "csrf_cookie": settings.CSRF_COOKIE_NAME}}))
+                  "session": session.session_key, "csrf_cookie": settings.CSRF_COOKIE_NAME,
+                  "agency_session": agency_session.session_key}}))
 """
 
 
@@ -275,7 +286,16 @@ def test_a_killed_import_leaves_nothing_partial_and_can_be_run_again(import_targ
     assert after_kill["officers"] == [], "officers from the killed import were left behind"
     assert after_kill["mappings"] == 0, "the killed import saved its column mapping"
     statuses = [status for status, _counts in after_kill["batches"]]
-    assert len(statuses) == 1 and statuses != ["committed"], statuses
+    assert statuses == ["running"], statuses
+
+    # The sweep (`mhr scheduler` runs it every minute) tells the agency what happened.
+    swept = run_mhr(env, "fail_stale_imports", "--after-minutes", "0")
+    assert swept.returncode == 0, swept.stdout[-2000:] + swept.stderr[-2000:]
+    assert "Stale imports marked failed: 1" in swept.stdout
+    (reason,) = sql_rows(env, "SELECT status, errors FROM campaigns_importbatch")
+    errors = reason[1] if isinstance(reason[1], list) else json.loads(reason[1])
+    assert reason[0] == "failed"
+    assert errors[0]["message"].startswith("The import stopped before finishing; nothing was saved")
 
     again = run_mhr(env, "import", "roster", str(roster), "--agency", ORI, "--commit")
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
@@ -490,6 +510,52 @@ def test_c_a_full_disk_during_upload_gives_a_clear_error_and_no_orphans(
     assert small.status_code == 302, small.text[-2000:]
     assert len(after_success["attachments"]) == 1
     assert after_success["revisions"] == 1
+
+
+def _roster_upload(server_url: str, seeded: dict, content: bytes):
+    import requests
+
+    csrf = uuid.uuid4().hex
+    return requests.post(
+        f"{server_url}/agency/roster/imports/new/",
+        cookies={seeded["cookie"]: seeded["agency_session"], seeded["csrf_cookie"]: csrf},
+        data={"csrfmiddlewaretoken": csrf, "kind": "roster", "full_roster": "on"},
+        files={"file": ("roster.csv", content, "text/csv")},
+        allow_redirects=False,
+        timeout=30,
+    )
+
+
+def test_c_a_full_disk_during_an_import_upload_gives_a_form_error_and_no_batch(
+    sqlite_data_dir, seeded, tmp_path
+):
+    """A second upload path (import files go through the same guarded storage as documents)."""
+    storage = sqlite_data_dir / "private"
+    kind = _mount_tiny_fs(storage, tmp_path / "tiny.img")
+    roster = tmp_path / "roster.csv"
+    try:
+        env = app_env(sqlite_data_dir)
+        with app_server(env, tmp_path) as server:
+            _write_roster(roster, 200)
+            small = roster.read_bytes()
+            # Unique rows, so the file does not compress and cannot fit.
+            filler = os.urandom(shutil.disk_usage(storage).free).hex().encode()
+            too_big = _roster_upload(server.url, seeded, small + b"# " + filler + b"\n")
+            left_on_disk = _files_under(storage)
+            batches_after_failure = sql_rows(env, "SELECT count(*) FROM campaigns_importbatch")
+            fits = _roster_upload(server.url, seeded, small)
+            batches_after_success = sql_rows(env, "SELECT count(*) FROM campaigns_importbatch")
+            log = server.log()
+    finally:
+        subprocess.run(["umount", "-l", str(storage)], check=False)
+
+    assert too_big.status_code == 200, (kind, too_big.status_code, log)
+    assert "could not be stored" in too_big.text
+    assert "error id" not in too_big.text.lower()  # the form, not the error page
+    assert left_on_disk == [], f"partial file left on the full {kind} file system"
+    assert batches_after_failure == [(0,)]
+    assert fits.status_code == 302, fits.text[-2000:]
+    assert batches_after_success == [(1,)]
 
 
 def test_the_padded_pdf_is_one_the_app_accepts():

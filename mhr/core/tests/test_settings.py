@@ -122,6 +122,9 @@ def test_production_refuses_to_start_without_allowed_hosts(tmp_path):
 
 
 def test_check_deploy_is_clean_in_production(tmp_path):
+    # A production deployment has the breached-password list (mhr.accounts.W001 otherwise).
+    pwned = tmp_path / "pwned.txt"
+    pwned.write_text("000000005AD76BD555C1D6D771DE417A4B87E4B4:4\r\n")
     result = run_mhr(
         "check",
         "--deploy",
@@ -131,9 +134,22 @@ def test_check_deploy_is_clean_in_production(tmp_path):
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="mhr.example.org",
         MHR_DATA_DIR=str(tmp_path),
+        MHR_BREACHED_PASSWORDS_FILE=str(pwned),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_warns_without_a_breached_password_list(tmp_path):
+    result = run_mhr(
+        "check",
+        MHR_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="mhr.example.org",
+        MHR_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "mhr.accounts.W001" in result.stdout + result.stderr
 
 
 def test_a_typo_in_a_setting_stops_start_up(tmp_path):

@@ -1,6 +1,9 @@
 """Writing many encounters at once: compare with what is stored, then upsert in batches.
 
-PostgreSQL: each batch is COPYed into a temporary staging table and moved with one
+PostgreSQL: rows the comparison found new are COPYed straight into the table (`write_new`),
+with their repeat-contact flags when the caller knows them; while nothing else needs the
+connection the COPY stays open across batches, so the server inserts while Python reads on.
+Rows that change a stored record are COPYed into a temporary staging table and moved with one
 INSERT ... SELECT ... ON CONFLICT (agency_id, incident_number) DO UPDATE ... WHERE the row
 differs. Other engines: the same upsert as one executemany. Records that change get an
 EncounterRevision (source "import") exactly as `encounter_update` writes one; new records are
@@ -10,6 +13,7 @@ revision each, which would double the writes of a large import.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -47,6 +51,14 @@ INSERT_COLUMNS: tuple[str, ...] = (*_HEAD, *ROW_FIELDS, *_TAIL, "version")
 _COMPARED = ("status", *ROW_FIELDS)
 _UPDATED = (*_COMPARED, "import_batch_id", "updated_at")
 BATCH_SIZE = 5000
+
+# Set by the benchmark only: PHASE_CLOCK(name) is a context manager around each timed step.
+PHASE_CLOCK: Callable[[str], contextlib.AbstractContextManager[Any]] | None = None
+
+
+def timed(name: str) -> contextlib.AbstractContextManager[Any]:
+    """Time a database step for the benchmark's per-phase table (nothing when unset)."""
+    return contextlib.nullcontext() if PHASE_CLOCK is None else PHASE_CLOCK(name)
 
 
 class RowBuilder:
@@ -164,15 +176,78 @@ class Writer:
         self._columns = columns
         self._head = (agency_id, Encounter.Status.COMPLETE)
         self._tail = (Encounter.Source.IMPORT, False, batch_id, actor_id, self.now, self.now, 1)
+        self._tail_repeat = (Encounter.Source.IMPORT, True, *self._tail[2:])
+        # The open COPY into the table (PostgreSQL), kept across batches of new rows.
+        self._copy: Any = None
+        self._copy_exit: contextlib.ExitStack | None = None
 
     def write(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert or update: rows that may match a stored record (ON CONFLICT)."""
         if not rows:
             return
         head, tail = self._head, self._tail
         if self.postgres:
-            self._write_postgres([(*head, *row, *tail) for row in rows])
+            self.finish()
+            with timed("merge (updated rows)"):
+                self._write_postgres([(*head, *row, *tail) for row in rows])
         else:
             self._write_other([(*head, *row, *tail) for row in rows])
+
+    def write_new(
+        self, rows: Sequence[Sequence[Any]], repeats: Sequence[bool] | None = None
+    ) -> None:
+        """Insert rows known to have no stored record (the caller looked, under the agency
+        lock). `repeats`: each row's repeat-contact flag, when the caller computed it."""
+        if not rows:
+            return
+        if not self.postgres:
+            self.write(rows)
+            return
+        head, tail, tail_repeat = self._head, self._tail, self._tail_repeat
+        with timed("COPY new rows"):
+            if self._copy is None:
+                stack = contextlib.ExitStack()
+                cursor = stack.enter_context(connection.cursor())
+                self._copy = stack.enter_context(
+                    cursor.cursor.copy(
+                        f"COPY {self.table} ({self._columns}) FROM STDIN (FORMAT BINARY)"  # noqa: S608
+                    )
+                )
+                self._copy.set_types(_binary_types())
+                self._copy_exit = stack
+            write = self._copy.write_row
+            if repeats is None:
+                for row in rows:
+                    write((*head, *row, *tail))
+            else:
+                for row, repeat in zip(rows, repeats, strict=True):
+                    write((*head, *row, *(tail_repeat if repeat else tail)))
+
+    def finish(self) -> None:
+        """End the open COPY (the server has then inserted every row sent)."""
+        if self._copy_exit is not None:
+            stack, self._copy_exit, self._copy = self._copy_exit, None, None
+            with timed("COPY new rows"):
+                stack.close()
+
+    def abandon(self) -> None:
+        """End the open COPY after a failure (the transaction is being rolled back)."""
+        if self._copy_exit is not None:
+            stack, self._copy_exit, self._copy = self._copy_exit, None, None
+            with contextlib.suppress(Exception):
+                stack.__exit__(RuntimeError, RuntimeError("import stopped"), None)
+
+    def mark_repeats(self, incident_numbers: Sequence[str]) -> None:
+        """Flag as repeat contacts records this import wrote as first contacts before it met an
+        earlier contact of the same person further down the file."""
+        self.finish()
+        with timed("repeat flags"), connection.cursor() as cursor:
+            for start in range(0, len(incident_numbers), 50_000):
+                cursor.execute(
+                    f"UPDATE {self.table} SET {_q('repeat_contact')} = TRUE "  # noqa: S608 # nosec B608 # names from model metadata and our constants; values are parameters
+                    f"WHERE {_q('agency_id')} = %s AND {_q('incident_number')} = ANY(%s)",
+                    [self.agency_id, list(incident_numbers[start : start + 50_000])],
+                )
 
     def _write_postgres(self, rows: list[tuple[Any, ...]]) -> None:
         with connection.cursor() as cursor:
@@ -223,6 +298,7 @@ class Writer:
         """One EncounterRevision per updated record, numbered after its last one."""
         if not changed:
             return
+        self.finish()
         ids = [encounter_id for encounter_id, _changes in changed]
         last = dict(
             EncounterRevision.objects.filter(encounter_id__in=ids)

@@ -9,6 +9,7 @@ that falls back to coerce for anything else, so messages stay the schema's.
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -113,9 +114,33 @@ class NativeConverter:
         columns = self.columns
         check = schema.check_record
         header = self.mapping
+        # The common row (every mapped cell present, none unreadable) is converted with C-level
+        # loops: map calls each column's converter, zip and dict name the values.
+        names = tuple(name for name, _position, _convert in columns)
+        converters = tuple(convert for _name, _position, convert in columns)
+        needed = max((position for _name, position, _convert in columns), default=-1) + 1
+        positions = [position for _name, position, _convert in columns]
+        pick: Callable[[list[Any]], Any] = (
+            operator.itemgetter(*positions)
+            if len(positions) > 1
+            else lambda cells: tuple(cells[p] for p in positions)  # one column: no tuple
+        )
+        call = operator.call
         for number, cells in rows:
+            if len(cells) >= needed:
+                converted = list(map(call, converters, pick(cells)))
+                if Bad not in set(map(type, converted)):
+                    values = dict(zip(names, converted, strict=True))
+                    if not values.get("incident_number") and is_blank(cells):
+                        continue
+                    problems = check(values, complete=True)
+                    for name, message in problems:
+                        errors.add(message, row=number, column=self.column(name))
+                    if not problems:
+                        yield number, values
+                    continue
             width = len(cells)
-            values: dict[str, Any] = {}
+            values = {}
             bad: list[str] = []
             for name, position, convert in columns:
                 value = convert(cells[position] if position < width else "")

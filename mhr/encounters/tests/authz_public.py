@@ -38,6 +38,11 @@ ROUTES = (
         everyone(200),
     ),
     Route(
+        "encounters_public:agency_download",
+        lambda w: f"/data/{w['agency_b'].ori}/numbers.csv?year=2025&call_source=911",
+        everyone(200),
+    ),
+    Route(
         "encounters_agency:transparency_settings",
         lambda w: "/agency/encounters/transparency/",
         roles(404, anonymous=SIGN_IN, bob=403, alice=200, carol=200),
@@ -50,6 +55,11 @@ ROUTES = (
     Route(
         "encounters_staff:national",
         lambda w: "/staff/encounters/",
+        roles(403, anonymous=SIGN_IN, editor=200, reviewer=200, sam=200),
+    ),
+    Route(
+        "encounters_staff:national_csv",
+        lambda w: "/staff/encounters/national.csv?start=2025-01&end=2025-06",
         roles(403, anonymous=SIGN_IN, editor=200, reviewer=200, sam=200),
     ),
 )

@@ -46,6 +46,11 @@ ROUTES = (
         A_COORDINATOR,
     ),
     Route(
+        "encounters_agency:worksheet_regenerate",
+        lambda w: f"/agency/encounters/worksheets/{w['worksheet_a'].pk}/regenerate/",
+        A_COORDINATOR,
+    ),
+    Route(
         "encounters_agency:worksheet_docx",
         lambda w: f"/agency/encounters/worksheets/{w['worksheet_a'].pk}/worksheet.docx",
         A_COORDINATOR,

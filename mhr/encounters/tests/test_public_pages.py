@@ -39,7 +39,7 @@ def row_cells(html, key):
 
 
 @pytest.mark.parametrize("role", ["anonymous", "alice", "bob", "carol", "sam"])
-@pytest.mark.parametrize("suffix", ["", "2025.csv", "2025.json"])
+@pytest.mark.parametrize("suffix", ["", "2025.csv", "2025.json", "numbers.csv?year=2025"])
 def test_an_unpublished_page_is_not_found_for_everyone(
     role, suffix, request, agency_a, client_for, alice, bob, carol, sam
 ):
@@ -160,11 +160,27 @@ def test_the_introduction_is_saved_and_shown(agency_a, alice, client_for):
     assert "data@springfield.example" in client.get(page_url(agency_a)).content.decode()
 
 
-def test_a_bad_year_falls_back_with_a_note(agency_a, alice, records_a, client):
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("year=20x5", "Choose one of the years in the list, or a custom period below."),
+        ("start=2025-13&end=2025-12", "Type the month as YYYY-MM, e.g. 2025-01."),
+        ("start=2025-03", "Enter the last month of the period."),
+        ("start=2025-06&end=2025-03", "The last month is before the first month."),
+        ("start=1850-01&end=2025-03", "Choose a month from 2000 to"),
+        ("start=2010-01&end=2025-03", "Choose a period of at most ten years."),
+        ("year=2025&call_source=fax", "Select a valid choice."),
+    ],
+)
+def test_a_bad_period_or_filter_is_explained(query, message, agency_a, alice, records_a, client):
     publish(agency_a, alice)
-    response = client.get(page_url(agency_a) + "?year=20x5")
-    assert response.status_code == 200
-    assert "That year was not understood" in response.content.decode()
+    response = client.get(page_url(agency_a) + "?" + query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Check the period and filters" in html and message in html
+    assert 'data-key="total"' not in html  # no numbers for a period nobody asked for
+    download = client.get(page_url(agency_a, "numbers.csv") + "?" + query)
+    assert download.status_code == 400 and message in download.content.decode()
     assert client.get(page_url(agency_a, "1850.csv")).status_code == 404
 
 

@@ -1,21 +1,33 @@
-"""The monthly counts: kept current by the services, and equal to counting the records."""
+"""The monthly and daily counts: kept current by the services, and equal to counting the records."""
 
 from __future__ import annotations
 
 import datetime
 
 import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mhr.encounters import stats
 from mhr.encounters.models import (
     Encounter,
+    EncounterDailyCount,
+    EncounterDailyMinutesCount,
+    EncounterMinutesAllDistrictsCount,
     EncounterMinutesCount,
     EncounterMonthlyCount,
     EncounterNationalMinutesCount,
     EncounterNationalMonthlyCount,
 )
-from mhr.encounters.rollups import rollup_rebuild_all, rollup_refresh
+from mhr.encounters.rollups import (
+    daily_rebuild,
+    minutes_all_districts_rebuild,
+    rollup_rebuild_all,
+    rollup_refresh,
+)
 from mhr.encounters.services import encounter_create, encounter_discard, encounter_update
 from mhr.encounters.stats import encounter_stats, encounter_stats_for_agencies
 from mhr.encounters.tests.factories import encounter_values
@@ -103,12 +115,84 @@ def test_rollup_and_records_give_the_same_statistics(
     assert national == national_records
 
 
+def _one_source(rows, *, start, end, filters):
+    grouped, minutes = rows
+    return stats._assemble(
+        grouped,
+        minutes,
+        start=start,
+        end=end,
+        filters=stats.clean_filters(filters),
+        agencies=1,
+        source={},
+    )
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    records=st.lists(_record, max_size=40),
+    others=st.lists(_record, max_size=10),
+    period=_period,
+    filters=_filters,
+)
+def test_daily_and_monthly_rows_each_equal_the_records(
+    agency_a, agency_b, records, others, period, filters
+):
+    Encounter.objects.all().delete()
+    _bulk(agency_a, records, "A")
+    _bulk(agency_b, others, "B")
+    rollup_rebuild_all()
+    start = FIRST_DAY + datetime.timedelta(days=period[0])
+    end = start + datetime.timedelta(days=period[1])
+    cleaned = stats.clean_filters(filters)
+    for scope in (Q(agency_id__in=[agency_a.pk]), Q()):
+        # Any days, from the daily rows alone.
+        from_days = stats._daily_rows(scope, cleaned, [(start, end)])
+        from_records = stats._record_rows(scope, cleaned, [(start, end)])
+        days = {"start": start, "end": end, "filters": filters}
+        assert _one_source(from_days, **days) == _one_source(from_records, **days)
+        # The whole months around them, from the monthly rows alone.
+        first, last = start.replace(day=1), stats._month_end(end)
+        from_months = stats._rollup_rows(
+            scope, cleaned, (first, last.replace(day=1)), national=False
+        )
+        from_records = stats._record_rows(scope, cleaned, [(first, last)])
+        months = {"start": first, "end": last, "filters": filters}
+        assert _one_source(from_months, **months) == _one_source(from_records, **months)
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    records=st.lists(_record, min_size=1, max_size=30),
+    moves=st.lists(st.tuples(st.integers(0, 29), st.integers(0, SPAN_DAYS)), max_size=5),
+)
+def test_refreshing_the_changed_dates_equals_a_rebuild(agency_a, records, moves):
+    Encounter.objects.all().delete()
+    _bulk(agency_a, records, "A")
+    rollup_rebuild_all()
+    ids = list(Encounter.objects.order_by("pk").values_list("pk", flat=True))
+    changed = []
+    for index, day in moves:
+        encounter = Encounter.objects.get(pk=ids[index % len(ids)])
+        new_date = FIRST_DAY + datetime.timedelta(days=day)
+        changed += [encounter.received_date, new_date]
+        Encounter.objects.filter(pk=encounter.pk).update(received_date=new_date)
+    rollup_refresh(agency=agency_a, dates=changed)
+    current, rebuilt = _rebuilt_snapshot()
+    assert current == rebuilt
+
+
 def _snapshot():
     """Every rollup table's rows (ids aside), agency and national."""
     tables = []
     for model in (
         EncounterMonthlyCount,
         EncounterMinutesCount,
+        EncounterMinutesAllDistrictsCount,
+        EncounterDailyCount,
+        EncounterDailyMinutesCount,
         EncounterNationalMonthlyCount,
         EncounterNationalMinutesCount,
     ):
@@ -213,9 +297,21 @@ def test_a_period_ending_today_reads_the_current_month_from_the_rollup(agency_a,
         agency=agency_a, start=datetime.date(2025, 1, 1), end=datetime.date(2025, 3, 9)
     )
 
-    assert up_to_today["source"] == {"rollup_months": 3, "raw_days": 0, "national_rows": False}
+    assert up_to_today["source"] == {
+        "rollup_months": 3,
+        "rollup_days": 0,
+        "raw_days": 0,
+        "national_rows": False,
+    }
     assert up_to_today["total"] == 1
-    assert before["source"]["raw_days"] == 9 and before["total"] == 0
+    # March's row counts the 10th, after the period: the 9 days come from the daily rows.
+    assert before["source"] == {
+        "rollup_months": 2,
+        "rollup_days": 9,
+        "raw_days": 0,
+        "national_rows": False,
+    }
+    assert before["total"] == 0
     national = encounter_stats_for_agencies(
         agencies=None, start=datetime.date(2025, 1, 1), end=today
     )
@@ -235,5 +331,60 @@ def test_only_agencies_with_days_outside_the_period_are_recounted(agency_a, agen
     )
 
     assert national["total"] == 1
-    assert national["source"] == {"rollup_months": 3, "raw_days": 20, "national_rows": True}
+    assert national["source"] == {
+        "rollup_months": 3,
+        "rollup_days": 20,
+        "raw_days": 0,
+        "national_rows": True,
+    }
     assert [m["count"] for m in national["by_month"]] == [0, 0, 1]
+
+
+def test_a_period_cutting_months_never_reads_the_records(agency_a, alice):
+    for month, day in ((3, 2), (3, 20), (6, 1), (9, 5), (9, 25)):
+        encounter_create(
+            agency=agency_a,
+            actor=alice,
+            values=encounter_values(
+                received_at=datetime.datetime(2025, month, day, 18, tzinfo=UTC),
+                call_source="911",
+            ),
+        )
+    period = {"start": datetime.date(2025, 3, 15), "end": datetime.date(2025, 9, 10)}
+    records_table = connection.ops.quote_name(Encounter._meta.db_table)
+
+    with CaptureQueriesContext(connection) as queries:
+        result = encounter_stats(agency=agency_a, filters={"call_source": "911"}, **period)
+
+    assert not [q["sql"] for q in queries.captured_queries if records_table in q["sql"]]
+    assert result["total"] == 3
+    assert result["source"]["rollup_months"] == 5  # April to August
+    assert result["source"]["rollup_days"] == 17 + 10
+    from_records = encounter_stats(
+        agency=agency_a, filters={"call_source": "911"}, use_rollup=False, **period
+    )
+    result.pop("source"), from_records.pop("source")
+    assert result == from_records
+
+
+def test_the_migration_builds_the_new_rows_from_existing_data(agency_a, agency_b, alice, carol):
+    for agency, user, day in ((agency_a, alice, 3), (agency_a, alice, 17), (agency_b, carol, 9)):
+        encounter_create(
+            agency=agency,
+            actor=user,
+            values=encounter_values(received_at=datetime.datetime(2025, 5, day, 18, tzinfo=UTC)),
+        )
+    kept = _snapshot()
+    # As on a database from before the daily and all-district rows existed.
+    for model in (
+        EncounterDailyCount,
+        EncounterDailyMinutesCount,
+        EncounterMinutesAllDistrictsCount,
+    ):
+        model.objects.all().delete()
+
+    minutes_all_districts_rebuild()
+    assert daily_rebuild() == 2
+
+    assert _snapshot() == kept
+    assert EncounterDailyCount.objects.filter(agency=agency_a).count() == 2

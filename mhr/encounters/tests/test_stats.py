@@ -249,3 +249,32 @@ def test_the_grouped_median_interpolates_inside_its_band():
     assert stats.grouped_median({40: 1}) == 42  # half-way through 40-44
     assert stats.grouped_median({0: 1, 100: 1}) == 5  # the first record's band ends at 5
     assert stats.grouped_median({720: 3}) == 720
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("2025-01-01", "2025-01-31", (("2025-01-01", "2025-01-01"), [])),
+        ("2025-01-05", "2025-01-20", (None, [("2025-01-05", "2025-01-20")])),
+        # Two neighbouring part-months: one edge in each month, never one range across both.
+        (
+            "2025-02-21",
+            "2025-03-29",
+            (None, [("2025-02-21", "2025-02-28"), ("2025-03-01", "2025-03-29")]),
+        ),
+        (
+            "2025-03-15",
+            "2025-09-10",
+            (
+                ("2025-04-01", "2025-08-01"),
+                [("2025-03-15", "2025-03-31"), ("2025-09-01", "2025-09-10")],
+            ),
+        ),
+    ],
+)
+def test_a_period_splits_into_whole_months_and_edges_inside_one_month(start, end, expected):
+    day = datetime.date.fromisoformat
+    months, edges = stats.split_period(day(start), day(end))
+    expected_months, expected_edges = expected
+    assert months == (tuple(map(day, expected_months)) if expected_months else None)
+    assert edges == [(day(low), day(high)) for low, high in expected_edges]

@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from mhr.core.stale_imports import imports_fail_stale
 from mhr.reminders.services import scheduler_hour, scheduler_tick
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         "Queue the daily jobs (pledge re-evaluation, reminders, disabling unused accounts) as "
         "background tasks once per UTC day, at or after SCHEDULER_HOUR_UTC. Each job and day is "
         "claimed in the database, so several schedulers or restarts never run a day twice. "
+        "Every check also marks imports whose process died as failed (`mhr fail_stale_imports`). "
         "Needs a task worker (`mhr db_worker`) to run what it queues."
     )
 
@@ -41,8 +43,13 @@ class Command(BaseCommand):
         if not options["once"]:
             self.stdout.write(f"Scheduler started: daily jobs at {hour:02d}:00 UTC.")
         while True:
-            for run in scheduler_tick(now=timezone.now(), hour=hour):
+            now = timezone.now()
+            for run in scheduler_tick(now=now, hour=hour):
                 self.stdout.write(f"Queued {run.job} for {run.day:%Y-%m-%d} ({run.status}).")
+            # Every tick, not daily: an import killed mid-way should not look "running" for a day.
+            swept = imports_fail_stale(now=now)
+            for label, ids in swept.failed.items():
+                self.stdout.write(f"Marked stale {label} failed: {', '.join(map(str, ids))}.")
             if options["once"]:
                 return
             time.sleep(options["interval"])
