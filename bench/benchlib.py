@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 
@@ -86,3 +87,29 @@ def run_phase(script: str, db: str, args: tuple[str, ...], *, env: dict[str, str
         sys.stderr.write(completed.stderr)
         raise SystemExit(completed.returncode)
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def signed_in_client(email: str):
+    """A test client signed in as this user, its session stamped as the sign-in view does.
+
+    Call after django.setup().
+    """
+    from django.test import Client
+
+    from mhr.accounts.models import User
+
+    user = User.objects.get(email=email)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session.update(
+        {
+            "mhr_epoch": user.session_epoch,
+            "mhr_auth_at": now,
+            "mhr_seen_at": now,
+            "mhr_mfa_ok": True,
+        }
+    )
+    session.save()
+    return client

@@ -9,15 +9,25 @@ file under /tmp), generates the files with mhr.encounters.synthetic (distributed
 Seattle value counts), then runs each phase in a fresh process so peak RSS (getrusage) measures
 that phase alone: the committing import into an empty agency, the re-import of the same file
 (nothing changes), a dry-run preview, and the Seattle-format import.
+
+Each phase also reports where its time went (`phases`): the wall time the import spent blocked in
+each database step (mhr.encounters.imports.bulk.timed) and the PostgreSQL backend's own CPU time
+in it (read from /proc, the server runs on this machine). `streaming` is what is left: reading,
+converting and checking in Python, while the server inserts the COPYed rows alongside;
+`server_cpu_s` is the backend's CPU for the whole import, `client_cpu_s` the import process's.
+`--only commit` runs one phase (for iterating), `--n 200000` a smaller file.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import resource
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from benchlib import django_environment, machine, reset_database, run_phase
@@ -36,6 +46,34 @@ def _rss_mb() -> float:
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+class PhaseClock:
+    """Wall and server CPU seconds per database step of one import (see bulk.timed)."""
+
+    def __init__(self) -> None:
+        self.phases: dict[str, dict[str, float]] = {}
+        self.pid = 0
+
+    def server_cpu(self) -> float:
+        if not self.pid:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the database runs elsewhere
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started, server = time.perf_counter(), self.server_cpu()
+        try:
+            yield
+        finally:
+            phase = self.phases.setdefault(name, {"wall_s": 0.0, "server_cpu_s": 0.0, "calls": 0})
+            phase["wall_s"] += time.perf_counter() - started
+            phase["server_cpu_s"] += self.server_cpu() - server
+            phase["calls"] += 1
 
 
 def phase_generate(n: int, seattle: int) -> None:
@@ -83,14 +121,31 @@ def phase_run(kind: str, path: str, ori: str, fmt: str) -> None:
 
     from mhr.accounts.models import Agency
     from mhr.encounters.import_services import encounter_import_run
+    from mhr.encounters.imports import bulk
 
     agency = Agency.objects.get(ori=ori)
     connection.ensure_connection()
+    clock = PhaseClock()
+    if connection.vendor == "postgresql":
+        clock.pid = connection.connection.info.backend_pid
+    bulk.PHASE_CLOCK = clock
     rss_before = _rss_mb()
     cpu_started = _cpu()
+    server_started = clock.server_cpu()
+    load = os.getloadavg()
     started = time.monotonic()
     outcome = encounter_import_run(agency=agency, file=path, format=fmt, commit=kind != "preview")
     seconds = time.monotonic() - started
+    server_cpu = clock.server_cpu() - server_started
+    phases = {
+        name: {k: round(v, 2) for k, v in phase.items()} for name, phase in clock.phases.items()
+    }
+    phases["streaming"] = {
+        "wall_s": round(seconds - sum(p["wall_s"] for p in clock.phases.values()), 2),
+        "server_cpu_s": round(
+            server_cpu - sum(p["server_cpu_s"] for p in clock.phases.values()), 2
+        ),
+    }
     assert outcome.ok, [str(e) for e in outcome.errors.items[:5]]
     rows = outcome.counts["rows"]
     print(
@@ -106,6 +161,11 @@ def phase_run(kind: str, path: str, ori: str, fmt: str) -> None:
                 "warnings": outcome.warnings.total,
                 "rss_before_mb": rss_before,
                 "peak_rss_mb": _rss_mb(),
+                "server_cpu_s": round(server_cpu, 2),
+                "client_cpu_s": round(_cpu() - cpu_started, 2),
+                "load_before": [round(x, 2) for x in load],
+                "load_after": [round(x, 2) for x in os.getloadavg()],
+                "phases": phases,
             }
         )
     )
@@ -121,6 +181,9 @@ def main() -> None:
     parser.add_argument("--db", choices=("postgres", "sqlite"), required=True)
     parser.add_argument("--n", type=int, default=1_000_000, help="native rows")
     parser.add_argument("--seattle", type=int, default=100_000, help="Seattle templates")
+    parser.add_argument(
+        "--only", choices=("commit", "reimport", "preview", "seattle"), action="append"
+    )
     parser.add_argument("--phase", choices=("generate", "run"), help=argparse.SUPPRESS)
     parser.add_argument("--kind", default="commit", help=argparse.SUPPRESS)
     parser.add_argument("--path", default="", help=argparse.SUPPRESS)
@@ -152,6 +215,12 @@ def main() -> None:
         ("preview", native, ORI, "native"),
         ("seattle", seattle, "WA0999801", "seattle"),
     ):
+        if (
+            args.only
+            and kind not in args.only
+            and not (kind == "commit" and "reimport" in args.only)
+        ):
+            continue
         result = run_phase(
             __file__,
             args.db,

@@ -26,7 +26,7 @@ import statistics
 import time
 from pathlib import Path
 
-from benchlib import django_environment, percentile, reset_database, run_phase
+from benchlib import django_environment, percentile, reset_database, run_phase, signed_in_client
 from benchlib import machine as describe_machine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,29 +176,6 @@ def phase_generate(agency_count: int, pledge_count: int, submitted_count: int) -
     )
 
 
-def _signed_in_client(email: str):
-    """A test client signed in as the reviewer, its session stamped as the sign-in view does."""
-    from django.test import Client
-
-    from mhr.accounts.models import User
-
-    user = User.objects.get(email=email)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    now = time.time()
-    session.update(
-        {
-            "mhr_epoch": user.session_epoch,
-            "mhr_auth_at": now,
-            "mhr_seen_at": now,
-            "mhr_mfa_ok": True,
-        }
-    )
-    session.save()
-    return client
-
-
 def phase_query(repeats: int) -> None:
     import django
 
@@ -207,7 +184,7 @@ def phase_query(repeats: int) -> None:
 
     from mhr.campaigns.models import Pledge
 
-    client = _signed_in_client(REVIEWER_EMAIL)
+    client = signed_in_client(REVIEWER_EMAIL)
     submitted = list(
         Pledge.objects.filter(status="submitted").order_by("pk").values_list("pk", flat=True)
     )
