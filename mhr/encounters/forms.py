@@ -378,6 +378,14 @@ def month_range(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     )
 
 
+def parse_month(text: str) -> tuple[int, int]:
+    """(year, month) from "YYYY-MM", or a ValidationError that shows the expected form."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
+        raise ValidationError("Type the month as YYYY-MM, e.g. 2025-03.")
+    return int(match.group(1)), int(match.group(2))
+
+
 class EncounterFilterForm(forms.Form):
     """The encounter list's filters. Bad values are ignored with a note, never an error page."""
 
@@ -404,10 +412,7 @@ class EncounterFilterForm(forms.Form):
         text = (self.cleaned_data.get("month") or "").strip()
         if not text:
             return None
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
-            raise ValidationError("Type the month as YYYY-MM, e.g. 2025-03.")
-        return month_range(int(match.group(1)), int(match.group(2)))
+        return month_range(*parse_month(text))
 
     def filters(self) -> dict[str, Any]:
         """Query filters from the valid values; invalid ones are left out."""
@@ -434,10 +439,7 @@ MAX_OUTSIDE_DAYS = MAX_PERIOD_DAYS
 
 
 def _month_text(text: str, *, last: bool) -> datetime.date:
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValidationError("Type the month as YYYY-MM, e.g. 2025-01.")
-    year, month = int(match.group(1)), int(match.group(2))
+    year, month = parse_month(text)
     latest = timezone.localdate().year + 1
     if not OUTSIDE_FIRST_YEAR <= year <= latest:
         raise ValidationError(f"Choose a month from {OUTSIDE_FIRST_YEAR} to {latest}.")

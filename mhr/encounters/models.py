@@ -376,24 +376,8 @@ class IdempotentRequest(models.Model):
 TRISTATE_CHOICES = [("yes", "Yes"), ("no", "No"), ("unknown", "Not recorded")]
 
 
-class EncounterMonthlyCount(models.Model):
-    """Complete encounters counted by agency, local month and the dashboard's filter dimensions.
-
-    Derived data: rollups.rollup_refresh rebuilds an agency's months from the records in one
-    set-based statement, so a row is never edited by hand. stats.py sums these rows for whole
-    months and reads the records themselves only for the part-months at a period's edges.
-    """
-
-    # No index of its own: the unique key starts with the agency (a lone agency index tempts
-    # the planner into reading every month of a large agency).
-    agency = models.ForeignKey(
-        "accounts.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    month = models.DateField(help_text="First day of the agency's local month.")
-    call_source = models.CharField(max_length=20)
-    district = models.CharField(max_length=60, blank=True)
-    flagged = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
-    cit = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
+class RollupMeasures(models.Model):
+    """The measures summed for one key of an agency's rollup (by month or by day)."""
 
     total = models.PositiveIntegerField(default=0)
     # One column per Encounter.Disposition code (a test keeps the two lists in step).
@@ -413,6 +397,30 @@ class EncounterMonthlyCount(models.Model):
     repeat_contacts = models.PositiveIntegerField(default=0)
     minutes_count = models.PositiveIntegerField(default=0)
     minutes_sum = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class EncounterMonthlyCount(RollupMeasures):
+    """Complete encounters counted by agency, local month and the dashboard's filter dimensions.
+
+    Derived data: rollups.rollup_refresh rebuilds an agency's months from the records in one
+    set-based statement, so a row is never edited by hand. stats.py sums these rows for whole
+    months and EncounterDailyCount's rows for the days at a period's edges.
+    """
+
+    # No index of its own: the unique key starts with the agency (a lone agency index tempts
+    # the planner into reading every month of a large agency).
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField(help_text="First day of the agency's local month.")
+    call_source = models.CharField(max_length=20)
+    district = models.CharField(max_length=60, blank=True)
+    flagged = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
+    cit = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
+
     # The first and last received dates counted: a period that ends part-way through a month
     # can still use the month's row when nothing in it falls after the period's end.
     min_date = models.DateField(null=True)
@@ -503,7 +511,7 @@ class EncounterMinutesAllDistrictsCount(models.Model):
         return f"Minutes band {self.bucket} for {self.agency_id} in {self.month:%Y-%m}"
 
 
-class EncounterDailyCount(models.Model):
+class EncounterDailyCount(RollupMeasures):
     """EncounterMonthlyCount's measures by local day: the part-months at a period's edges.
 
     A period that cuts a month (15 March to 10 September) reads its whole months from
@@ -519,24 +527,6 @@ class EncounterDailyCount(models.Model):
     district = models.CharField(max_length=60, blank=True)
     flagged = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
     cit = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
-
-    total = models.PositiveIntegerField(default=0)
-    d_resolved_on_scene = models.PositiveIntegerField(default=0)
-    d_referral = models.PositiveIntegerField(default=0)
-    d_voluntary_transport = models.PositiveIntegerField(default=0)
-    d_involuntary_evaluation = models.PositiveIntegerField(default=0)
-    d_arrest = models.PositiveIntegerField(default=0)
-    d_citation = models.PositiveIntegerField(default=0)
-    d_other = models.PositiveIntegerField(default=0)
-    d_unknown = models.PositiveIntegerField(default=0)
-    force_used = models.PositiveIntegerField(default=0)
-    injured_person = models.PositiveIntegerField(default=0)
-    injured_officer = models.PositiveIntegerField(default=0)
-    injured_other = models.PositiveIntegerField(default=0)
-    injured_any = models.PositiveIntegerField(default=0)
-    repeat_contacts = models.PositiveIntegerField(default=0)
-    minutes_count = models.PositiveIntegerField(default=0)
-    minutes_sum = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -164,7 +164,7 @@ def test_the_introduction_is_saved_and_shown(agency_a, alice, client_for):
     ("query", "message"),
     [
         ("year=20x5", "Choose one of the years in the list, or a custom period below."),
-        ("start=2025-13&end=2025-12", "Type the month as YYYY-MM, e.g. 2025-01."),
+        ("start=2025-13&end=2025-12", "Type the month as YYYY-MM, e.g. 2025-03."),
         ("start=2025-03", "Enter the last month of the period."),
         ("start=2025-06&end=2025-03", "The last month is before the first month."),
         ("start=1850-01&end=2025-03", "Choose a month from 2000 to"),

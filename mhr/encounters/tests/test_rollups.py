@@ -83,6 +83,17 @@ def _bulk(agency, records, prefix):
     Encounter.objects.bulk_create(rows)
 
 
+def _load_both(agency_a, agency_b, records, others, period):
+    """Replaces every record with the examples, rebuilds the rollups, returns the period."""
+    Encounter.objects.all().delete()
+    _bulk(agency_a, records, "A")
+    _bulk(agency_b, others, "B")
+    rollup_rebuild_all()
+    start = FIRST_DAY + datetime.timedelta(days=period[0])
+    end = start + datetime.timedelta(days=period[1])
+    return start, end
+
+
 @pytest.mark.django_db
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
@@ -94,12 +105,7 @@ def _bulk(agency, records, prefix):
 def test_rollup_and_records_give_the_same_statistics(
     agency_a, agency_b, records, others, period, filters
 ):
-    Encounter.objects.all().delete()
-    _bulk(agency_a, records, "A")
-    _bulk(agency_b, others, "B")
-    rollup_rebuild_all()
-    start = FIRST_DAY + datetime.timedelta(days=period[0])
-    end = start + datetime.timedelta(days=period[1])
+    start, end = _load_both(agency_a, agency_b, records, others, period)
 
     from_rollup = encounter_stats(agency=agency_a, start=start, end=end, filters=filters)
     from_records = encounter_stats(
@@ -139,12 +145,7 @@ def _one_source(rows, *, start, end, filters):
 def test_daily_and_monthly_rows_each_equal_the_records(
     agency_a, agency_b, records, others, period, filters
 ):
-    Encounter.objects.all().delete()
-    _bulk(agency_a, records, "A")
-    _bulk(agency_b, others, "B")
-    rollup_rebuild_all()
-    start = FIRST_DAY + datetime.timedelta(days=period[0])
-    end = start + datetime.timedelta(days=period[1])
+    start, end = _load_both(agency_a, agency_b, records, others, period)
     cleaned = stats.clean_filters(filters)
     for scope in (Q(agency_id__in=[agency_a.pk]), Q()):
         # Any days, from the daily rows alone.
