@@ -94,8 +94,10 @@ class Encounter(models.Model):
         OTHER = "other", "Other"
         UNKNOWN = "unknown", "Not recorded"
 
+    # No index of its own: the unique key and every index below lead with the agency, and each
+    # index costs every imported row an insertion.
     agency = models.ForeignKey(
-        "accounts.Agency", on_delete=models.CASCADE, related_name="encounters"
+        "accounts.Agency", on_delete=models.CASCADE, related_name="encounters", db_index=False
     )
     incident_number = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.COMPLETE)

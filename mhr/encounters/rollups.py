@@ -3,9 +3,10 @@
 Per agency: EncounterMonthlyCount and EncounterMinutesCount by local month (and the minutes summed
 over districts, EncounterMinutesAllDistrictsCount, the dashboard's usual read), EncounterDailyCount
 and EncounterDailyMinutesCount by local day (for the part-months at a period's edges).
-`rollup_refresh` recomputes an agency's whole months, and the days, whose records changed: it
+`rollup_refresh` recomputes the whole months (monthly and daily rows) whose records changed: it
 deletes their rows and inserts them again from one INSERT ... SELECT per table, built from the
-same aggregate expressions stats.py uses on records, so the two cannot drift apart. It runs inside
+same aggregate expressions stats.py uses on records, so the two cannot drift apart (the daily rows
+from the records, then the monthly rows summed from the daily ones). It runs inside
 the caller's transaction: the services call it after every create, correction and discard; the
 bulk importer calls it once after its commit.
 
@@ -26,6 +27,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum, Value
+from django.db.models.functions import TruncMonth
 
 from mhr.accounts.models import Agency
 from mhr.encounters import stats
@@ -122,17 +124,17 @@ def _months_q(months: set[datetime.date] | None, field: str) -> Q:
     return q
 
 
-def _days_q(days: set[datetime.date] | None, field: str) -> Q:
-    return Q() if days is None else Q(**{f"{field}__in": sorted(days)})
+def _refresh_days(agency: Agency, months: set[datetime.date] | None) -> None:
+    """Recount the agency's daily rows for every day of `months` (None: all) from its records.
 
-
-def _refresh_days(agency: Agency, days: set[datetime.date] | None) -> None:
-    """Recount the agency's daily rows for `days` (None: every day) from its records."""
+    Whole months, not just the changed days: the monthly rows are summed from these, so a
+    refresh of a month always rests on its records, never on older daily rows.
+    """
     for model in (EncounterDailyCount, EncounterDailyMinutesCount):
-        model.objects.filter(_days_q(days, "day"), agency=agency).delete()
+        model.objects.filter(_months_q(months, "day"), agency=agency).delete()
     records = (
         stats.complete_records()
-        .filter(_days_q(days, "received_date"), agency=agency, received_date__isnull=False)
+        .filter(_months_q(months, "received_date"), agency=agency, received_date__isnull=False)
         .annotate(day=F("received_date"))
     )
     measures = stats.record_measures()
@@ -187,7 +189,7 @@ def rollup_refresh(
     """Recompute the agency's counts for the months covering `dates` (None: every month).
 
     `dates`: the received dates of every record added, changed (old and new date) or removed;
-    their months' monthly rows and the days' daily rows are recomputed. `digests`: person digests
+    their months' monthly and daily rows are recomputed. `digests`: person digests
     whose repeat-contact flags may have changed; the days and months of those people's records
     are recomputed too. `national=False` leaves the national rows alone (for rollup_rebuild_all,
     which recounts them at the end). Returns the number of months refreshed (-1 for all).
@@ -213,32 +215,38 @@ def rollup_refresh(
         if national:
             _lock_national()
             _national_add(months, Q(agency=agency), -1)
+        # Days first; the months are then summed from the daily rows (fewer than the records
+        # behind them), so the records are read once, not once per table.
+        _refresh_days(agency, months)
         for model in (
             EncounterMonthlyCount,
             EncounterMinutesCount,
             EncounterMinutesAllDistrictsCount,
         ):
             model.objects.filter(_months_q(months, "month"), agency=agency).delete()
-        records = stats.complete_records().filter(
-            _months_q(months, "received_date"), agency=agency, received_date__isnull=False
-        )
+        month_of_day = {"month": TruncMonth("day")}
         measures = {
-            **stats.record_measures(),
-            "min_date": Min("received_date"),
-            "max_date": Max("received_date"),
+            **{name: Sum(name) for name in stats.MEASURES},
+            "min_date": Min("day"),
+            "max_date": Max("day"),
         }
         _insert_select(
             EncounterMonthlyCount,
             (*_KEYS, *measures),
-            records.values(*_KEYS).annotate(**measures).order_by(),
-        )
-        with_minutes = records.filter(minutes_on_scene__isnull=False).annotate(
-            bucket=stats.bucket_expression()
+            EncounterDailyCount.objects.filter(_months_q(months, "day"), agency=agency)
+            .annotate(**month_of_day)
+            .values(*_KEYS)
+            .annotate(**measures)
+            .order_by(),
         )
         _insert_select(
             EncounterMinutesCount,
             (*_KEYS, "bucket", "count"),
-            with_minutes.values(*_KEYS, "bucket").annotate(count=Count("id")).order_by(),
+            EncounterDailyMinutesCount.objects.filter(_months_q(months, "day"), agency=agency)
+            .annotate(**month_of_day)
+            .values(*_KEYS, "bucket")
+            .annotate(count=Sum("count"))
+            .order_by(),
         )
         _insert_select(
             EncounterMinutesAllDistrictsCount,
@@ -248,7 +256,6 @@ def rollup_refresh(
             .annotate(count=Sum("count"))
             .order_by(),
         )
-        _refresh_days(agency, days)
         if national:
             _national_add(months, Q(agency=agency), 1)
             # Months and bands that no agency has any more leave no empty national rows.
