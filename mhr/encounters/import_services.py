@@ -476,6 +476,16 @@ def encounter_import_remap(
     """Preview a kept native file again with another mapping (the web mapping step)."""
     if batch.status != EncounterImport.Status.PREVIEWED:
         raise ValidationError("Only an import that has not been committed can be mapped again.")
+    return encounter_import_preview_kept(batch=batch, mapping=mapping)
+
+
+def encounter_import_preview_kept(
+    *, batch: EncounterImport, mapping: Mapping[str, str | None] | None = None
+) -> ImportOutcome:
+    """Preview the batch's kept file (a remap, or the background preview of a large upload);
+    the caller has checked that the batch may be previewed in its state."""
+    if batch.status == EncounterImport.Status.COMMITTED:
+        raise ValidationError("This import has already been committed.")
     if not batch.stored_file:
         raise ValidationError("The file of this import was not kept; upload it again.")
     with batch.stored_file.open("rb") as stream:

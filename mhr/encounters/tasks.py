@@ -34,15 +34,9 @@ def encounter_import_task(batch_id: int, actor_id: int | None = None) -> dict[st
 
 
 def _preview(batch: EncounterImport, mapping: dict[str, str | None] | None) -> Any:
-    # import_services has no public "preview the kept file" call that skips its PREVIEWED-only
-    # check (encounter_import_remap), so the task uses the same inner step it does.
-    from mhr.campaigns.imports.source import as_source
-    from mhr.encounters.import_services import _preview_into
+    from mhr.encounters.import_services import encounter_import_preview_kept
 
-    with batch.stored_file.open("rb") as stream:
-        return _preview_into(
-            batch, as_source(stream, batch.original_filename), mapping, store_file=False
-        )
+    return encounter_import_preview_kept(batch=batch, mapping=mapping)
 
 
 @task()
