@@ -1,5 +1,5 @@
 """Background work for the pledge campaign: committing large imports off the request, and
-warming the cached compliance result after the facts change."""
+after the facts change, warming the cached compliance result and re-evaluating recognition."""
 
 from __future__ import annotations
 
@@ -25,8 +25,11 @@ def import_commit_task(batch_id: int, actor_id: int | None = None) -> dict[str, 
 
 
 @task()
-def compliance_warm_task(agency_id: int) -> int:
-    """Compute the agency's compliance result for today so its next page view is fast."""
+def compliance_warm_task(agency_id: int) -> dict[str, int]:
+    """After the agency's facts change: compute today's compliance result so its next page view
+    is fast, and lapse or restore its recognition as the daily run would."""
     from mhr.campaigns.selectors import compliance_cache_warm
+    from mhr.campaigns.services.pledges import pledges_reevaluate
 
-    return compliance_cache_warm(agency_id=agency_id)
+    cached = compliance_cache_warm(agency_id=agency_id)
+    return {"cached": cached, **pledges_reevaluate(agency_id=agency_id)}

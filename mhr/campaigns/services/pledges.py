@@ -440,12 +440,20 @@ def pledge_change_status(
     return pledge
 
 
-def pledges_reevaluate(*, as_of: datetime.date | None = None) -> dict[str, int]:
+def pledges_reevaluate(
+    *, as_of: datetime.date | None = None, agency_id: int | None = None
+) -> dict[str, int]:
     """The daily run: recognized pledges whose data no longer meets the rules lapse, and lapsed
-    pledges whose data meets them again are recognized again. Each move is its own transaction."""
+    pledges whose data meets them again are recognized again. Each move is its own transaction.
+
+    With `agency_id`, only that agency's pledge: run after each change of its facts, so an
+    agency that renews its certificates is recognized again without waiting for the next day.
+    """
     from mhr.campaigns.selectors import evaluate_all_pledges
 
     watched = Pledge.objects.filter(status__in=[Status.RECOGNIZED, Status.LAPSED])
+    if agency_id is not None:
+        watched = watched.filter(agency_id=agency_id)
     results = evaluate_all_pledges(as_of, pledges=watched)
     moved = {"lapsed": 0, "recovered": 0, "checked": len(results)}
     for pledge in watched.select_related("agency", "campaign"):
@@ -459,13 +467,18 @@ def pledges_reevaluate(*, as_of: datetime.date | None = None) -> dict[str, int]:
         else:
             continue
         unmet = [r.title for r in result.requirements if not r.met]
-        with transaction.atomic():
-            pledge_change_status(
-                pledge=pledge,
-                status=target,
-                changed_by=None,
-                comment="Daily re-evaluation"
-                + (f": not met: {'; '.join(unmet)}." if unmet else ": every practice met."),
-            )
+        reason = "Daily re-evaluation" if agency_id is None else "Re-evaluation after a change"
+        try:
+            with transaction.atomic():
+                pledge_change_status(
+                    pledge=pledge,
+                    status=target,
+                    changed_by=None,
+                    comment=reason
+                    + (f": not met: {'; '.join(unmet)}." if unmet else ": every practice met."),
+                )
+        except ValidationError:
+            # Moved meanwhile (a reviewer, or the other run after a change): its status stands.
+            continue
         moved[counter] += 1
     return moved

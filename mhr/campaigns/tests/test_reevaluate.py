@@ -108,3 +108,68 @@ def test_the_command_refuses_a_bad_date(db):
 
     with pytest.raises(CommandError, match="not a date"):
         call_command("reevaluate_pledges", "--as-of", "31/05/2026")
+
+
+def test_renewed_training_restores_recognition_without_waiting_for_the_daily_run(
+    recognized, agency_a, alice, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from mhr.campaigns.services.roster import training_record_create
+
+    today = timezone.localdate()
+    assert today > EXPIRY  # the fixture's MHFA certificates have run out
+    pledges_reevaluate(as_of=today)
+    recognized.refresh_from_db()
+    assert recognized.status == Pledge.Status.LAPSED
+
+    mhfa = CourseType.objects.get(code="mhfa-ps")
+    renewing = list(Officer.objects.filter(agency=agency_a, employee_id__gte="A2"))
+    for officer in renewing[:-1]:
+        training_record_create(officer=officer, actor=alice, course_type=mhfa, completed_on=today)
+    # Still one officer short: the change re-evaluates, and the pledge stays lapsed.
+    recognized.refresh_from_db()
+    assert recognized.status == Pledge.Status.LAPSED
+
+    # The last renewal commits, and the task that runs after it recognizes the pledge again.
+    with django_capture_on_commit_callbacks(execute=True):
+        training_record_create(
+            officer=renewing[-1], actor=alice, course_type=mhfa, completed_on=today
+        )
+    recognized.refresh_from_db()
+    assert recognized.status == Pledge.Status.RECOGNIZED
+    event = AuditEvent.objects.filter(event_type="pledge.status_changed").latest("occurred_at")
+    assert event.extra["to"] == Pledge.Status.RECOGNIZED
+    assert event.extra["comment"].startswith("Re-evaluation after a change")
+
+
+def test_another_agencys_change_leaves_this_pledge_for_the_daily_run(
+    recognized, agency_b, carol, django_capture_on_commit_callbacks
+):
+    from mhr.campaigns.services.roster import officer_create
+
+    # Agency A's certificates have run out, so its own re-evaluation would lapse it.
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_create(
+            agency=agency_b,
+            actor=carol,
+            employee_id="B1",
+            first_name="Bo",
+            last_name="Lee",
+            is_sworn=True,
+        )
+    recognized.refresh_from_db()
+    assert recognized.status == Pledge.Status.RECOGNIZED
+
+
+def test_a_pledge_moved_meanwhile_does_not_stop_the_run(recognized, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from mhr.campaigns.services import pledges
+
+    def already_moved(**kwargs):
+        raise ValidationError("A pledge that is lapsed cannot become lapsed.")
+
+    monkeypatch.setattr(pledges, "pledge_change_status", already_moved)
+    moved = pledges_reevaluate(as_of=EXPIRY + datetime.timedelta(days=1))
+    assert moved == {"checked": 1, "lapsed": 0, "recovered": 0}
