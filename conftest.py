@@ -26,9 +26,15 @@ pytest_plugins = ["mhr.core.tests.browser_fixtures"]
 def _private_media(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
+        # As in production: the guard around the file system, so every test's upload goes
+        # through it.
         "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+            "BACKEND": "mhr.core.uploads.GuardedStorage",
+            "OPTIONS": {
+                "wrapped": "django.core.files.storage.FileSystemStorage",
+                "location": str(tmp_path / "private"),
+                "base_url": None,
+            },
         },
     }
 
