@@ -201,3 +201,47 @@ def test_entity_bombs_and_external_entities_are_refused():
     patched.name = "roster.xlsx"
     with pytest.raises(ImportFileError, match="cannot be read"):
         read(patched)
+
+
+def _parts(payload: bytes, chunk: int) -> list[str]:
+    """Every element's tag, read through the guarded parser in chunks of `chunk` bytes."""
+    from mhr.campaigns.imports.xlsx import iterparse
+
+    class Trickle(io.BytesIO):
+        def read(self, size=-1):
+            return super().read(min(size, chunk) if size and size > 0 else chunk)
+
+    return [element.tag for _event, element in iterparse(Trickle(payload))]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 16 * 1024])
+def test_a_doctype_is_refused_wherever_the_reads_split_it(chunk):
+    from defusedxml import DefusedXmlException
+
+    payload = b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'
+    with pytest.raises(DefusedXmlException):
+        _parts(payload, chunk)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '<?xml version="1.0" encoding="UTF-16"?><x/>'.encode("utf-16"),
+        b'<?xml version="1.0" encoding="ISO-8859-1"?><x/>',
+        b"\x00<\x00x\x00/\x00>",
+    ],
+    ids=["utf-16", "latin-1 declared", "nul bytes"],
+)
+def test_a_part_not_in_utf8_is_refused(payload):
+    from defusedxml import DefusedXmlException
+
+    with pytest.raises(DefusedXmlException):
+        _parts(payload, 16 * 1024)
+
+
+def test_comments_cdata_and_a_utf8_declaration_are_read():
+    payload = (
+        b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8" standalone="yes"?>'
+        b"<!-- made by a script --><x><y><![CDATA[a <b> & c]]></y></x>"
+    )
+    assert _parts(payload, 5) == ["y", "x"]
