@@ -1,5 +1,5 @@
 """Background work for the pledge campaign: committing large imports off the request, and
-after the facts change, warming the cached compliance result and re-evaluating recognition."""
+after the facts change, warming the cached compliance result and restoring lapsed recognition."""
 
 from __future__ import annotations
 
@@ -27,9 +27,10 @@ def import_commit_task(batch_id: int, actor_id: int | None = None) -> dict[str, 
 @task()
 def compliance_warm_task(agency_id: int) -> dict[str, int]:
     """After the agency's facts change: compute today's compliance result so its next page view
-    is fast, and lapse or restore its recognition as the daily run would."""
+    is fast, and restore its recognition if it had lapsed and the data meets the rule again
+    (lapses wait for the daily run)."""
     from mhr.campaigns.selectors import compliance_cache_warm
     from mhr.campaigns.services.pledges import pledges_reevaluate
 
     cached = compliance_cache_warm(agency_id=agency_id)
-    return {"cached": cached, **pledges_reevaluate(agency_id=agency_id)}
+    return {"cached": cached, **pledges_reevaluate(agency_id=agency_id, recover_only=True)}

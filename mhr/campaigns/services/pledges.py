@@ -441,17 +441,23 @@ def pledge_change_status(
 
 
 def pledges_reevaluate(
-    *, as_of: datetime.date | None = None, agency_id: int | None = None
+    *,
+    as_of: datetime.date | None = None,
+    agency_id: int | None = None,
+    recover_only: bool = False,
 ) -> dict[str, int]:
     """The daily run: recognized pledges whose data no longer meets the rules lapse, and lapsed
     pledges whose data meets them again are recognized again. Each move is its own transaction.
 
-    With `agency_id`, only that agency's pledge: run after each change of its facts, so an
-    agency that renews its certificates is recognized again without waiting for the next day.
+    After each change of an agency's facts it runs for that agency with `recover_only`: renewed
+    certificates restore recognition at once, while a lapse waits for the daily run, so a
+    roster imported before its training file never flips the public badge in between.
     """
     from mhr.campaigns.selectors import evaluate_all_pledges
 
-    watched = Pledge.objects.filter(status__in=[Status.RECOGNIZED, Status.LAPSED])
+    watched = Pledge.objects.filter(
+        status__in=[Status.LAPSED] if recover_only else [Status.RECOGNIZED, Status.LAPSED]
+    )
     if agency_id is not None:
         watched = watched.filter(agency_id=agency_id)
     results = evaluate_all_pledges(as_of, pledges=watched)

@@ -143,12 +143,25 @@ def test_renewed_training_restores_recognition_without_waiting_for_the_daily_run
     assert event.extra["comment"].startswith("Re-evaluation after a change")
 
 
-def test_another_agencys_change_leaves_this_pledge_for_the_daily_run(
-    recognized, agency_b, carol, django_capture_on_commit_callbacks
+def _renew_all(agency, actor, on):
+    from mhr.campaigns.services.roster import training_record_create
+
+    mhfa = CourseType.objects.get(code="mhfa-ps")
+    for officer in Officer.objects.filter(agency=agency, employee_id__gte="A2"):
+        training_record_create(officer=officer, actor=actor, course_type=mhfa, completed_on=on)
+
+
+def test_another_agencys_change_does_not_restore_this_pledge(
+    recognized, agency_a, agency_b, alice, carol, django_capture_on_commit_callbacks
 ):
+    from django.utils import timezone
+
     from mhr.campaigns.services.roster import officer_create
 
-    # Agency A's certificates have run out, so its own re-evaluation would lapse it.
+    # Agency A meets the rule again but is still lapsed: only its own change (or the daily run)
+    # restores it.
+    _renew_all(agency_a, alice, timezone.localdate())
+    Pledge.objects.filter(pk=recognized.pk).update(status=Pledge.Status.LAPSED)
     with django_capture_on_commit_callbacks(execute=True):
         officer_create(
             agency=agency_b,
@@ -159,7 +172,29 @@ def test_another_agencys_change_leaves_this_pledge_for_the_daily_run(
             is_sworn=True,
         )
     recognized.refresh_from_db()
+    assert recognized.status == Pledge.Status.LAPSED
+
+
+def test_a_change_that_breaks_the_rule_waits_for_the_daily_run_to_lapse(
+    recognized, agency_a, alice, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from mhr.campaigns.services.roster import officer_create
+
+    # The fixture's MHFA certificates ran out in June 2026, so today the rule is not met.
+    with django_capture_on_commit_callbacks(execute=True):
+        officer_create(
+            agency=agency_a,
+            actor=alice,
+            employee_id="A99",
+            first_name="New",
+            last_name="Hire",
+            is_sworn=True,
+        )
+    recognized.refresh_from_db()
     assert recognized.status == Pledge.Status.RECOGNIZED
+    assert pledges_reevaluate(as_of=timezone.localdate())["lapsed"] == 1
 
 
 def test_a_pledge_moved_meanwhile_does_not_stop_the_run(recognized, monkeypatch):
