@@ -29,7 +29,7 @@ from mhr.accounts.models import Agency
 from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
 from mhr.campaigns.imports.errors import ImportFileError, IssueList
-from mhr.campaigns.imports.source import Source, as_source, file_sha256
+from mhr.campaigns.imports.source import Source, as_source, file_sha256, kept_file_headers
 from mhr.core.uploads import StorageFull
 from mhr.encounters import schema
 from mhr.encounters.imports import bulk
@@ -496,14 +496,7 @@ def encounter_import_preview_kept(
 
 def encounter_import_headers(batch: EncounterImport) -> list[str]:
     """The column headers of a batch's kept file ([] when it is gone or unreadable)."""
-    if not batch.stored_file:
-        return []
-    try:
-        with batch.stored_file.open("rb") as stream:
-            with open_table(as_source(stream, batch.original_filename)) as table:
-                return list(table.headers)
-    except (ImportFileError, OSError):
-        return []
+    return kept_file_headers(batch.stored_file, batch.original_filename, open_table)
 
 
 def encounter_import_commit(

@@ -136,11 +136,27 @@ def open_table(source: Source) -> Iterator[Table]:
     from mhr.campaigns.imports import xlsx as xlsx_format
 
     check_size(source)
+    with open_spreadsheet(
+        source, noun="roster", open_xlsx=xlsx_format.open_xlsx, open_csv=csv_format.open_csv
+    ) as table:
+        yield table
+
+
+@contextlib.contextmanager
+def open_spreadsheet(
+    source: Source,
+    *,
+    noun: str,
+    open_xlsx: Callable[[Source], contextlib.AbstractContextManager[Table]],
+    open_csv: Callable[[Source], contextlib.AbstractContextManager[Table]],
+) -> Iterator[Table]:
+    """A CSV or XLSX file, told apart by its content, through the importer's own readers; any
+    other file (old .xls, PDF, a misnamed file) is an ImportFileError that says what to do."""
     with source.open() as stream:
         head = stream.read(8)
     lower = source.filename.lower()
     if head.startswith(XLSX_MAGIC):
-        with xlsx_format.open_xlsx(source) as table:
+        with open_xlsx(source) as table:
             yield table
         return
     if head.startswith(OLE_MAGIC) or lower.endswith(".xls"):
@@ -149,13 +165,29 @@ def open_table(source: Source) -> Iterator[Table]:
             "CSV UTF-8 and import that."
         )
     if head.startswith(PDF_MAGIC):
-        raise ImportFileError("This is a PDF. Import the roster as a CSV or XLSX file.")
+        raise ImportFileError(f"This is a PDF. Import the {noun} as a CSV or XLSX file.")
     if lower.endswith(".xlsx"):
         raise ImportFileError(
             "The file is named .xlsx but is not an Excel workbook. Export it again as XLSX or CSV."
         )
-    with csv_format.open_csv(source) as table:
+    with open_csv(source) as table:
         yield table
+
+
+def kept_file_headers(
+    stored_file: Any,
+    filename: str,
+    open_table: Callable[[Source], contextlib.AbstractContextManager[Table]],
+) -> list[str]:
+    """The column headers of an import's kept file ([] when it is gone or cannot be read)."""
+    if not stored_file:
+        return []
+    try:
+        with stored_file.open("rb") as stream:
+            with open_table(as_source(stream, filename)) as table:
+                return list(table.headers)
+    except (ImportFileError, OSError):
+        return []
 
 
 class CountingReader(io.RawIOBase):

@@ -27,7 +27,14 @@ from mhr.campaigns.imports.diff import RosterPlan, TrainingPlan, plan_roster, pl
 from mhr.campaigns.imports.errors import ImportFileError, IssueList
 from mhr.campaigns.imports.mapping import resolve_mapping
 from mhr.campaigns.imports.parsing import CourseMatcher
-from mhr.campaigns.imports.source import Source, as_source, check_size, file_sha256, open_table
+from mhr.campaigns.imports.source import (
+    Source,
+    as_source,
+    check_size,
+    file_sha256,
+    kept_file_headers,
+    open_table,
+)
 from mhr.campaigns.models import ColumnMapping, ImportBatch
 from mhr.campaigns.services.roster import lock_agency, roster_apply, training_apply
 
@@ -278,14 +285,7 @@ def import_remap(
 
 def import_headers(batch: ImportBatch) -> list[str]:
     """The column headers of a batch's kept file ([] when it is gone or cannot be read)."""
-    if not batch.stored_file:
-        return []
-    try:
-        with batch.stored_file.open("rb") as stream:
-            with open_table(as_source(stream, batch.original_filename)) as table:
-                return list(table.headers)
-    except (ImportFileError, OSError):
-        return []
+    return kept_file_headers(batch.stored_file, batch.original_filename, open_table)
 
 
 def import_commit(

@@ -24,12 +24,10 @@ from mhr.campaigns.imports import csv as roster_csv
 from mhr.campaigns.imports.errors import ImportFileError, IssueList
 from mhr.campaigns.imports.source import (
     CHUNK,
-    OLE_MAGIC,
-    PDF_MAGIC,
-    XLSX_MAGIC,
     CountingReader,
     Source,
     human_size,
+    open_spreadsheet,
 )
 
 DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
@@ -77,25 +75,9 @@ def check_size(source: Source) -> None:
 def open_table(source: Source) -> Iterator[Table]:
     """Open a CSV or XLSX file (told apart by content). Raises ImportFileError only."""
     check_size(source)
-    with source.open() as stream:
-        head = stream.read(8)
-    lower = source.filename.lower()
-    if head.startswith(XLSX_MAGIC):
-        with _open_xlsx(source) as table:
-            yield table
-        return
-    if head.startswith(OLE_MAGIC) or lower.endswith(".xls"):
-        raise ImportFileError(
-            "This is an Excel 97–2003 (.xls) file. Save it as Excel Workbook (.xlsx) or as "
-            "CSV UTF-8 and import that."
-        )
-    if head.startswith(PDF_MAGIC):
-        raise ImportFileError("This is a PDF. Import the encounters as a CSV or XLSX file.")
-    if lower.endswith(".xlsx"):
-        raise ImportFileError(
-            "The file is named .xlsx but is not an Excel workbook. Export it again as XLSX or CSV."
-        )
-    with _open_csv(source) as table:
+    with open_spreadsheet(
+        source, noun="encounters", open_xlsx=_open_xlsx, open_csv=_open_csv
+    ) as table:
         yield table
 
 
