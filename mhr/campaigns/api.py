@@ -41,10 +41,11 @@ from mhr.campaigns.imports.rows import FIELDS_BY_KIND
 from mhr.campaigns.models import Officer, Pledge, PolicyDocument, PracticeDecision
 from mhr.campaigns.review_selectors import (
     current_round_decisions,
+    earlier_review_rounds,
     review_evidence,
+    review_pledge,
     review_queue_page,
     review_requirements,
-    review_rounds,
     review_status_counts,
 )
 from mhr.campaigns.selectors import pledge_compliance
@@ -419,17 +420,6 @@ def _reviewer(request: HttpRequest) -> Any:
     return current.user
 
 
-def _review_pledge(pledge_id: int) -> Pledge:
-    pledge = (
-        Pledge.objects.select_related("agency", "campaign", "rule_version")
-        .filter(pk=pledge_id)
-        .first()
-    )
-    if pledge is None:
-        raise Http404("No pledge with this id.")
-    return pledge
-
-
 def _require_submitted(pledge: Pledge) -> None:
     if pledge.status != Pledge.Status.SUBMITTED:
         raise Conflict(
@@ -677,7 +667,7 @@ def review_queue_list(request: HttpRequest, params: Query[ReviewQueueParams]) ->
 )
 def review_detail(request: HttpRequest, pledge_id: int) -> dict[str, Any]:
     _reviewer(request)
-    pledge = _review_pledge(pledge_id)
+    pledge = review_pledge(pledge_id)
     # A read, like the review screen: the cached result (decisions compute afresh).
     result = pledge_compliance(pledge, cached=True)
     requirements = review_requirements(pledge)
@@ -695,11 +685,6 @@ def review_detail(request: HttpRequest, pledge_id: int) -> dict[str, Any]:
                 "decision": _decision_out(decision) if decision else None,
             }
         )
-    rounds = [
-        r
-        for r in review_rounds(pledge)
-        if not (can_decide and r.submitted_at == pledge.status_changed_at)
-    ]
     evidence = review_evidence(pledge)
     element_count = len(PolicyDocument.Element.values)
     return {
@@ -760,7 +745,7 @@ def review_detail(request: HttpRequest, pledge_id: int) -> dict[str, Any]:
                 "submitted_at": r.submitted_at,
                 "decisions": [_decision_out(d) for d in r.decisions],
             }
-            for r in rounds
+            for r in earlier_review_rounds(pledge)
         ],
     }
 
@@ -791,7 +776,7 @@ def review_practice_decide(
     request: HttpRequest, pledge_id: int, practice: str, payload: DecisionIn
 ) -> dict[str, Any] | Status:
     reviewer = _reviewer(request)
-    pledge = _review_pledge(pledge_id)
+    pledge = review_pledge(pledge_id)
     requirements = review_requirements(pledge)
     if practice not in {r.key for r in requirements}:
         raise Http404(f"“{practice}” is not a practice of this pledge's rules.")
@@ -827,7 +812,7 @@ def review_round_finish(
     request: HttpRequest, pledge_id: int, payload: RoundIn
 ) -> dict[str, Any] | Status:
     reviewer = _reviewer(request)
-    pledge = _review_pledge(pledge_id)
+    pledge = review_pledge(pledge_id)
     _require_submitted(pledge)
     keys = [r.key for r in review_requirements(pledge)]
     errors: list[dict[str, Any]] = []

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from mhr.campaigns.models import (
@@ -130,6 +131,25 @@ def review_rounds(pledge: Pledge) -> list[ReviewRound]:
                 number=decided[0].round_number, submitted_at=submitted_at, decisions=decided
             )
         )
+    return rounds
+
+
+def review_pledge(pk: int) -> Pledge:
+    """A pledge by id for the association's review (staff belong to no agency), or 404."""
+    pledge = (
+        Pledge.objects.select_related("agency", "campaign", "rule_version").filter(pk=pk).first()
+    )
+    if pledge is None:
+        raise Http404("No pledge with this id.")
+    return pledge
+
+
+def earlier_review_rounds(pledge: Pledge) -> list[ReviewRound]:
+    """Finished rounds, newest first: while submitted, the open round is left out (it is shown
+    practice by practice)."""
+    rounds = review_rounds(pledge)
+    if pledge.status == Status.SUBMITTED:
+        rounds = [r for r in rounds if r.submitted_at != pledge.status_changed_at]
     return rounds
 
 

@@ -38,8 +38,11 @@ from mhr.campaigns.review_selectors import (
     DEFAULT_QUEUE_STATUS,
     QUEUE_STATUSES,
     current_round_decisions,
+    earlier_review_rounds,
+    review_evidence,
+    review_pledge,
     review_queue_page,
-    review_rounds,
+    review_requirements,
     review_status_counts,
 )
 from mhr.campaigns.selectors import pledge_compliance
@@ -99,12 +102,6 @@ def _per_page(raw: str | None) -> int:
     return min(max(value, 1), MAX_PER_PAGE)
 
 
-def _pledge(pk: int) -> Pledge:
-    return get_object_or_404(
-        Pledge.objects.select_related("agency", "campaign", "rule_version"), pk=pk
-    )
-
-
 # --- the queue -------------------------------------------------------------------------------------
 
 
@@ -158,11 +155,7 @@ def _review_context(
     bound = bound or {}
     result = pledge_compliance(pledge, cached=True)
     by_key = {r.key: r for r in result.requirements}
-    requirements = list(
-        Requirement.objects.filter(rule_version_id=pledge.rule_version_id).order_by(
-            "position", "id"
-        )
-    )
+    requirements = review_requirements(pledge)
     current = current_round_decisions(pledge)
     can_decide = pledge.status == Status.SUBMITTED
     practices = []
@@ -182,9 +175,6 @@ def _review_context(
                 "form": form,
             }
         )
-    rounds = review_rounds(pledge)
-    if can_decide:
-        rounds = [r for r in rounds if r.submitted_at != pledge.status_changed_at]
     # The error summary links each message to its field (the first radio for the decision).
     anchors = {"decision": "decision_0", "comment": "comment"}
     errors = [
@@ -201,9 +191,7 @@ def _review_context(
         if p["form"] is not None and p["form"].is_bound
         for field, errs in p["form"].errors.items()
     ]
-    policies = PolicyDocument.objects.filter(agency_id=pledge.agency_id).order_by(
-        "-adopted_on", "-id"
-    )
+    evidence = review_evidence(pledge)
     return {
         "pledge": pledge,
         "agency": pledge.agency,
@@ -212,12 +200,10 @@ def _review_context(
         "decided_count": len(current),
         "can_decide": can_decide,
         "round_number": round_number_for(pledge, pledge.status_changed_at) if can_decide else None,
-        "earlier_rounds": rounds,
+        "earlier_rounds": earlier_review_rounds(pledge),
         "form_errors": errors,
-        "partnerships": list(
-            Partnership.objects.filter(agency_id=pledge.agency_id).order_by("-started_on", "-id")
-        ),
-        "policies": [{"policy": p, "elements": _policy_rows(p)} for p in policies],
+        "partnerships": evidence.partnerships,
+        "policies": [{"policy": p, "elements": _policy_rows(p)} for p in evidence.policies],
         "element_count": len(PolicyDocument.Element.values),
         "roles_in_scope": [
             Officer.Role(r).label
@@ -230,7 +216,7 @@ def _review_context(
 @require_GET
 @reviewer_required
 def pledge_review(request: HttpRequest, pk: int) -> HttpResponse:
-    pledge = _pledge(pk)
+    pledge = review_pledge(pk)
     return render(request, "campaigns/review/pledge_review.html", _review_context(pledge))
 
 
@@ -247,7 +233,7 @@ def _form_errors(form: forms.Form, exc: ValidationError) -> None:
 @require_POST
 @reviewer_required
 def practice_decision(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    pledge = _pledge(pk)
+    pledge = review_pledge(pk)
     requirement = Requirement.objects.filter(
         rule_version_id=pledge.rule_version_id, key=key
     ).first()
@@ -310,7 +296,7 @@ def _document_response(
 @require_GET
 @reviewer_required
 def partnership_document(request: HttpRequest, pk: int, partnership_id: int) -> FileResponse:
-    pledge = _pledge(pk)
+    pledge = review_pledge(pk)
     partnership = get_object_or_404(
         Partnership.objects.select_related("agency"), pk=partnership_id, agency_id=pledge.agency_id
     )
@@ -320,7 +306,7 @@ def partnership_document(request: HttpRequest, pk: int, partnership_id: int) -> 
 @require_GET
 @reviewer_required
 def policy_document(request: HttpRequest, pk: int, policy_id: int) -> FileResponse:
-    pledge = _pledge(pk)
+    pledge = review_pledge(pk)
     policy = get_object_or_404(
         PolicyDocument.objects.select_related("agency"), pk=policy_id, agency_id=pledge.agency_id
     )
