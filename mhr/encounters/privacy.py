@@ -1,8 +1,9 @@
 """Small-cell suppression for every encounter number that leaves the agency.
 
 Public transparency pages, peer comparisons, national roll-ups and any export for someone
-outside the agency show counts only through `public_stats` (or `suppressed_cells` for tables of
-their own). The rules:
+outside the agency show counts only through `public_stats`, `linked_suppression` (a view with
+filters, kept consistent with the views with one filter fewer) or `suppressed_cells` for tables
+of their own. The rules:
 
 - A count from 1 to 10 is hidden (primary suppression). A true zero is shown as 0.
 - Complementary suppression: wherever a shown total is the sum of shown parts (a breakdown and
@@ -18,7 +19,7 @@ as "suppressed" in CSV and as {"suppressed": true} in JSON, so it never reads as
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
 from fractions import Fraction
 from typing import Any
 
@@ -501,3 +502,50 @@ def public_stats(
     )
     hidden = suppressed_cells(values, relations, fixed=fixed)
     return apply_suppression(stats, hidden)
+
+
+# --- suppression across filtered views ----------------------------------------------------------
+
+# The breakdown cell of the unfiltered view that a filtered view's total equals.
+_CIT_GROUPS = {"yes": "on_scene", "no": "not_on_scene", "unknown": "unknown"}
+
+
+def filter_cell(name: str, value: str) -> tuple[str, ...]:
+    if name == "call_source":
+        return ("call_source", value)
+    if name == "flagged_at_dispatch":
+        return ("flagged", value)
+    return ("cit", _CIT_GROUPS[value], "count")
+
+
+# filters -> (what to show, cell values, relations, fixed cells)
+System = Callable[[dict[str, str]], tuple[Any, dict, list, set]]
+
+
+def linked_suppression(
+    system: System,
+    filters: Mapping[str, str],
+    *,
+    prefix: tuple[str, ...] = (),
+    cache: dict | None = None,
+) -> tuple[Any, set[Hashable]]:
+    """The view for `filters` and the cells it hides, consistent with the views with one filter
+    fewer (computed the same way, as a visitor would see them).
+
+    A filtered view's total is a breakdown cell of the view without that filter (contacts from
+    911 calls are the 911 row of the call-source table). When that view hides the cell, the
+    filtered view hides its total too, with its own complements; else the filtered page would
+    give away a cell the other page hides, and with it the small count behind it.
+    """
+    cache = {} if cache is None else cache
+    key = tuple(sorted(filters.items()))
+    if key not in cache:
+        payload, values, relations, fixed = system(dict(filters))
+        hide: set[Hashable] = set()
+        for name, value in filters.items():
+            parent = {other: v for other, v in filters.items() if other != name}
+            _, parent_hidden = linked_suppression(system, parent, prefix=prefix, cache=cache)
+            if (*prefix, *filter_cell(name, value)) in parent_hidden:
+                hide.add((*prefix, "total"))
+        cache[key] = (payload, suppressed_cells(values, relations, fixed=fixed, hide=hide))
+    return cache[key]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -46,7 +46,7 @@ from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
 from mhr.core.pagination import parse_page
 from mhr.core.spreadsheets import CSV_CONTENT_TYPE, write_csv
-from mhr.encounters.forms import OutsideForm
+from mhr.encounters.forms import OUTSIDE_FIRST_YEAR, OutsideForm
 from mhr.encounters.models import Encounter, EncounterSettings
 from mhr.encounters.privacy import (
     EXPLANATION,
@@ -57,9 +57,9 @@ from mhr.encounters.privacy import (
     as_json,
     csv_text,
     is_suppressed,
+    linked_suppression,
     published_cells,
     stats_cells,
-    suppressed_cells,
 )
 from mhr.encounters.selectors import encounter_settings_for
 from mhr.encounters.services import encounter_settings_update
@@ -72,7 +72,6 @@ EventType = AuditEvent.EventType
 PER_PAGE = 25
 MIN_PEERS = 3
 RECENT_YEARS = 5
-FIRST_YEAR = 2000
 # (lowest, highest) sworn officers; None: no upper bound.
 SIZE_BANDS: tuple[tuple[int, int | None], ...] = (
     (1, 24),
@@ -107,10 +106,6 @@ def years_with_data(agency: Agency) -> list[int]:
         .distinct()
     )
     return [day.year for day in days]
-
-
-def year_choices(years: list[int], year: int) -> list[int]:
-    return sorted({*years, year}, reverse=True)
 
 
 def outside_form(request: HttpRequest, years: list[int]) -> OutsideForm:
@@ -149,53 +144,6 @@ def form_context(form: OutsideForm) -> dict[str, Any]:
 def audit_period(form: OutsideForm) -> dict[str, Any]:
     start, end = form.cleaned_data["period"]
     return {"start": start.isoformat(), "end": end.isoformat(), "filters": form.filters()}
-
-
-# --- suppression across filtered views ----------------------------------------------------------
-
-# The breakdown cell of the unfiltered view that a filtered view's total equals.
-_CIT_GROUPS = {"yes": "on_scene", "no": "not_on_scene", "unknown": "unknown"}
-
-
-def filter_cell(name: str, value: str) -> tuple[str, ...]:
-    if name == "call_source":
-        return ("call_source", value)
-    if name == "flagged_at_dispatch":
-        return ("flagged", value)
-    return ("cit", _CIT_GROUPS[value], "count")
-
-
-# filters -> (what to show, cell values, relations, fixed cells)
-System = Callable[[dict[str, str]], tuple[Any, dict, list, set]]
-
-
-def linked_suppression(
-    system: System,
-    filters: Mapping[str, str],
-    *,
-    prefix: tuple[str, ...] = (),
-    cache: dict | None = None,
-) -> tuple[Any, set[Hashable]]:
-    """The view for `filters` and the cells it hides, consistent with the views with one filter
-    fewer (computed the same way, as a visitor would see them).
-
-    A filtered view's total is a breakdown cell of the view without that filter (contacts from
-    911 calls are the 911 row of the call-source table). When that view hides the cell, the
-    filtered view hides its total too, with its own complements; else the filtered page would
-    give away a cell the other page hides, and with it the small count behind it.
-    """
-    cache = {} if cache is None else cache
-    key = tuple(sorted(filters.items()))
-    if key not in cache:
-        payload, values, relations, fixed = system(dict(filters))
-        hide: set[Hashable] = set()
-        for name, value in filters.items():
-            parent = {other: v for other, v in filters.items() if other != name}
-            _, parent_hidden = linked_suppression(system, parent, prefix=prefix, cache=cache)
-            if (*prefix, *filter_cell(name, value)) in parent_hidden:
-                hide.add((*prefix, "total"))
-        cache[key] = (payload, suppressed_cells(values, relations, fixed=fixed, hide=hide))
-    return cache[key]
 
 
 def agency_public_numbers(
@@ -607,7 +555,7 @@ def agency_download(request: HttpRequest, ori: str, fmt: str) -> HttpResponse:
 
 
 def _valid_year(year: int) -> int:
-    if not FIRST_YEAR <= year <= timezone.localdate().year + 1:
+    if not OUTSIDE_FIRST_YEAR <= year <= timezone.localdate().year + 1:
         raise Http404("No such year.")
     return year
 

@@ -31,6 +31,7 @@ from mhr.encounters.privacy import (
     add_published,
     apply_suppression,
     csv_text,
+    linked_suppression,
     stats_cells,
 )
 from mhr.encounters.public_views import (
@@ -46,7 +47,6 @@ from mhr.encounters.public_views import (
     csv_rows,
     form_context,
     key_rows,
-    linked_suppression,
     outside_form,
     percent,
     published_numbers,

@@ -19,14 +19,12 @@ from mhr.encounters.privacy import (
     _Rest,
     _with_remainders,
     determined_cells,
+    filter_cell,
     is_suppressed,
+    linked_suppression,
     stats_cells,
 )
-from mhr.encounters.public_views import (
-    agency_public_numbers,
-    filter_cell,
-    linked_suppression,
-)
+from mhr.encounters.public_views import agency_public_numbers
 from mhr.encounters.services import encounter_settings_update
 from mhr.encounters.staff_views import national_rollup
 from mhr.encounters.stats import encounter_stats
