@@ -94,7 +94,12 @@ def national_rollup(
     and filters (linked to the views with one filter fewer, see linked_suppression)."""
     start, end = period or year_period(year or timezone.localdate().year)
     states = sorted(set(Agency.objects.values_list("state", flat=True)))
-    states_of = dict(Agency.objects.values_list("pk", "state"))
+    # Published pages do not depend on the filters: their agencies are read once.
+    states_of = dict(
+        Agency.objects.filter(encounter_settings__transparency_published=True).values_list(
+            "pk", "state"
+        )
+    )
 
     def system(chosen: dict[str, str]) -> tuple[Any, dict, list, set]:
         national = encounter_stats_for_agencies(agencies=None, start=start, end=end, filters=chosen)
