@@ -31,15 +31,17 @@ Status = EncounterImport.Status
 PREVIEW_STAGE = {"stage": "preview"}
 
 
+def _in_preview_stage(batch: EncounterImport) -> bool:
+    return (batch.counts or {}).get("stage") == PREVIEW_STAGE["stage"]
+
+
 def preview_pending(batch: EncounterImport) -> bool:
     """Whether the import waits for (or is in) its background preview."""
-    return batch.status in (Status.QUEUED, Status.RUNNING) and (
-        (batch.counts or {}).get("stage") == PREVIEW_STAGE["stage"]
-    )
+    return batch.status in (Status.QUEUED, Status.RUNNING) and _in_preview_stage(batch)
 
 
 def preview_failed(batch: EncounterImport) -> bool:
-    return batch.status == Status.FAILED and (batch.counts or {}).get("stage") == "preview"
+    return batch.status == Status.FAILED and _in_preview_stage(batch)
 
 
 def previews_in_background(size: int) -> bool:
@@ -91,10 +93,7 @@ def encounter_import_remap_enqueue(
 ) -> EncounterImport:
     """Queue a new preview of a kept native file with another column mapping."""
     locked = EncounterImport.objects.select_for_update().get(pk=batch.pk)
-    if locked.status != Status.PREVIEWED:
-        raise ValidationError("Only an import that has not been committed can be mapped again.")
-    if not locked.stored_file:
-        raise ValidationError("The file of this import was not kept; upload it again.")
+    import_services.check_remappable(locked)
     locked.status = Status.QUEUED
     locked.counts = dict(PREVIEW_STAGE)
     locked.errors = []

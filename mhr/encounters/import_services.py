@@ -474,9 +474,16 @@ def encounter_import_remap(
     *, batch: EncounterImport, mapping: Mapping[str, str | None]
 ) -> ImportOutcome:
     """Preview a kept native file again with another mapping (the web mapping step)."""
+    check_remappable(batch)
+    return encounter_import_preview_kept(batch=batch, mapping=mapping)
+
+
+def check_remappable(batch: EncounterImport) -> None:
+    """Refuse a new column mapping unless the import is previewed and its file kept."""
     if batch.status != EncounterImport.Status.PREVIEWED:
         raise ValidationError("Only an import that has not been committed can be mapped again.")
-    return encounter_import_preview_kept(batch=batch, mapping=mapping)
+    if not batch.stored_file:
+        raise ValidationError("The file of this import was not kept; upload it again.")
 
 
 def encounter_import_preview_kept(
