@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
@@ -111,9 +111,10 @@ def storage_full_response(request: HttpRequest, exc: StorageFull) -> HttpRespons
     message = " ".join(exc.messages)
     error_id = uuid.uuid4().hex[:12]
     logger.error("Upload refused, storage full (error %s) on %s", error_id, request.path)
-    extra = {"code": "storage_full", "error_id": error_id}
     if request.path.startswith("/api/"):
-        return JsonResponse({"message": message, "extra": extra}, status=507)
+        from mhr.api.errors import error_json  # the API's one error shape (it imports us)
+
+        return error_json(507, message, code="storage_full", error_id=error_id)
     context = {
         "status": 507,
         "title": "The file could not be stored",

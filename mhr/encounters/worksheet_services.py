@@ -454,7 +454,8 @@ def worksheet_regenerate(
         else:
             # Kept words; the generated text moves on so the point still reads as edited.
             points.append({**point, "generated": fresh["text"]})
-    points.extend(dict(by_key[key]) for key in by_key if key in set(add))
+    chosen = set(add)
+    points.extend(dict(by_key[key]) for key in by_key if key in chosen)
     if not points:
         raise ValidationError("Keep at least one point.")
     with transaction.atomic():
