@@ -15,13 +15,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mhr.encounters import synthetic
 from mhr.encounters.import_services import encounter_import_run
 from mhr.encounters.imports import bulk
 from mhr.encounters.models import (
     Encounter,
+    EncounterDailyCount,
+    EncounterDailyMinutesCount,
     EncounterImport,
+    EncounterMinutesAllDistrictsCount,
     EncounterMinutesCount,
     EncounterMonthlyCount,
+    EncounterNationalMinutesCount,
     EncounterNationalMonthlyCount,
     EncounterRevision,
 )
@@ -91,15 +96,22 @@ def _reference_flags(agency, *, keyed_only: bool) -> dict[str, bool]:
     return flags
 
 
-def _rollups() -> tuple[list, list, list]:
+def _rollups() -> tuple[list, ...]:
     def rows(model):
         fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
         return sorted(model.objects.values_list(*fields))
 
-    return (
-        rows(EncounterMonthlyCount),
-        rows(EncounterMinutesCount),
-        rows(EncounterNationalMonthlyCount),
+    return tuple(
+        rows(model)
+        for model in (
+            EncounterMonthlyCount,
+            EncounterMinutesCount,
+            EncounterMinutesAllDistrictsCount,
+            EncounterDailyCount,
+            EncounterDailyMinutesCount,
+            EncounterNationalMonthlyCount,
+            EncounterNationalMinutesCount,
+        )
     )
 
 
@@ -176,6 +188,27 @@ def test_a_first_contact_met_late_in_the_file_is_flipped(agency_a, alice):
     rows = [(1, 60, "arrest"), (None, 0, "arrest"), (1, 30, "referral"), (1, 0, "arrest")]
     _commit(agency_a, alice, _file(rows))
     assert _flags(agency_a) == {"F-0": True, "F-1": False, "F-2": True, "F-3": False}
+    _assert_consistent(agency_a)
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_a_realistic_file_leaves_the_counts_a_recount_gives(agency_a, alice, monkeypatch, seed):
+    """Every measure, key and minutes band, daily and monthly, after importing a file with
+    every field varied: several batches, first contacts flipped across them, and few days so
+    that many records share a daily row."""
+    monkeypatch.setattr(bulk, "BATCH_SIZE", 97)
+    stream = io.StringIO()
+    synthetic.write_native_csv(
+        stream,
+        count=700,
+        seed=seed,
+        first_day=datetime.date(2025, 2, 20),
+        last_day=datetime.date(2025, 3, 12),
+    )
+    outcome = _commit(agency_a, alice, io.BytesIO(stream.getvalue().encode()))
+    assert outcome.counts["new"] == 700
+    assert EncounterDailyCount.objects.filter(agency=agency_a).count() > 20
+    assert Encounter.objects.filter(agency=agency_a, repeat_contact=True).exists()
     _assert_consistent(agency_a)
 
 
