@@ -28,7 +28,7 @@ from mhr.accounts.access import access_agency_object, require_membership
 from mhr.accounts.models import Agency
 from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
-from mhr.core.pagination import parse_page
+from mhr.core.pagination import list_page
 from mhr.encounters import schema
 from mhr.encounters.forms import FIELDSETS, EncounterFilterForm, EncounterForm
 from mhr.encounters.models import Encounter
@@ -41,6 +41,8 @@ from mhr.encounters.selectors import (
 from mhr.encounters.services import encounter_create, encounter_discard, encounter_update
 
 PER_PAGE = 25
+# Lists count their rows exactly up to this many (see list_page).
+COUNT_CAP = 10_000
 Status = Encounter.Status
 
 # The history names these stored columns too; person_digest only ever as "changed".
@@ -74,26 +76,7 @@ def _audit_viewed(request: HttpRequest, agency: Agency, target: Encounter | None
 
 
 def _page(queryset: QuerySet[Encounter], request: HttpRequest) -> dict[str, Any]:
-    """One COUNT and one page query, whatever the page size."""
-    number, note = parse_page(request.GET.get("page"))
-    total = queryset.count()
-    num_pages = max(1, -(-total // PER_PAGE))
-    number = min(number, num_pages)
-    start = (number - 1) * PER_PAGE
-    items = list(queryset[start : start + PER_PAGE]) if total else []
-    params = request.GET.copy()
-    params.pop("page", None)
-    base = params.urlencode()
-    prefix = f"?{base}&page=" if base else "?page="
-    return {
-        "items": items,
-        "total": total,
-        "number": number,
-        "num_pages": num_pages,
-        "previous_url": f"{prefix}{number - 1}" if number > 1 else "",
-        "next_url": f"{prefix}{number + 1}" if number < num_pages else "",
-        "note": note,
-    }
+    return list_page(queryset, request, per_page=PER_PAGE, count_cap=COUNT_CAP)
 
 
 # --- showing values -------------------------------------------------------------------------------

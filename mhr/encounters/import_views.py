@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mhr.accounts.access import access_agency_object, require_membership
 from mhr.audit.models import AuditEvent
 from mhr.audit.services import audit_record
-from mhr.core.pagination import parse_page
+from mhr.core.pagination import list_page
 from mhr.encounters import schema
 from mhr.encounters.import_background import (
     encounter_import_preview_enqueue,
@@ -114,22 +114,7 @@ def _batch(request: HttpRequest, pk: int, *, need_coordinator: bool = False) -> 
 def import_history(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request.user)
     imports = EncounterImport.objects.filter(agency=membership.agency).select_related("created_by")
-    number, note = parse_page(request.GET.get("page"))
-    total = imports.count()
-    num_pages = max(1, -(-total // PER_PAGE))
-    number = min(number, num_pages)
-    start = (number - 1) * PER_PAGE
-    page = {
-        "items": list(imports.order_by("-created_at", "-id")[start : start + PER_PAGE])
-        if total
-        else [],
-        "total": total,
-        "number": number,
-        "num_pages": num_pages,
-        "previous_url": f"?page={number - 1}" if number > 1 else "",
-        "next_url": f"?page={number + 1}" if number < num_pages else "",
-        "note": note,
-    }
+    page = list_page(imports.order_by("-created_at", "-id"), request, per_page=PER_PAGE)
     return render(
         request,
         "encounters/import/history.html",

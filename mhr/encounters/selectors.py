@@ -21,7 +21,10 @@ def encounters_for_agency(agency: Agency, *, status: str | None = None) -> Query
     encounters = Encounter.objects.filter(agency=agency)
     if status:
         encounters = encounters.filter(status=status)
-    return encounters.order_by("-received_at", "-id")
+    # Newest first. The local received date leads so that PostgreSQL reads the page from the
+    # (agency, received_date) index and sorts only within a day, instead of sorting every record
+    # of the agency (about 1 s for a million); within one agency it orders as received_at does.
+    return encounters.order_by("-received_date", "-received_at", "-id")
 
 
 def drafts_for_agency(agency: Agency) -> QuerySet[Encounter]:

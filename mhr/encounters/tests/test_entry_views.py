@@ -437,3 +437,36 @@ def test_a_correction_keeps_the_seconds_of_untouched_times(client_for, alice, ag
     assert encounter.received_at == received
     changed = encounter.revisions.order_by("-number").first().changes
     assert "received_at" not in changed and changed["beat"] == ["N2", "N5"]
+
+
+def test_a_long_list_counts_up_to_the_cap_then_pages_on_newest_first(
+    client_for, alice, agency_a, monkeypatch
+):
+    """Past the count cap the list says "more than" and pages with Next links alone; either
+    way it is newest first across days (ordered by local date, then time)."""
+    from mhr.encounters import entry_views
+
+    monkeypatch.setattr(entry_views, "COUNT_CAP", 30)
+    _bulk(agency_a, alice, 52)  # an hour apart, across three local days
+    _bulk(agency_a, alice, 3, disposition="arrest")
+    client = client_for(alice)
+    newest_first = list(
+        Encounter.objects.filter(agency=agency_a)
+        .order_by("-received_at", "-id")
+        .values_list("incident_number", flat=True)
+    )
+    shown = []
+    for number in (1, 2, 3):
+        response = client.get(LIST, {"page": str(number)})
+        html = response.content.decode()
+        text = page_text(response)
+        assert f"More than 30 encounters, newest first, page {number}" in text
+        assert ("Next page" in html) is (number < 3)
+        assert ("Previous page" in html) is (number > 1)
+        shown += re.findall(r'data-label="Incident number"><a href="[^"]+">([^<]+)</a>', html)
+    assert shown == newest_first
+    past_the_end = page_text(client.get(LIST, {"page": "9"}))
+    assert "There is no page 9" in past_the_end
+    # Under the cap the count is exact again.
+    exact = page_text(client.get(LIST, {"disposition": "arrest"}))
+    assert "3 encounters" in exact and "More than" not in exact

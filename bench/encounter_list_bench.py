@@ -1,0 +1,89 @@
+"""Time the agency's encounter list (web page and API) for an agency with a million records.
+
+    .venv/bin/python bench/encounter_import_bench.py --db postgres --only commit   # the data
+    .venv/bin/python bench/encounter_list_bench.py                                  # this
+
+Reuses the database the import benchmark leaves (`mhr_bench_encounter_import`: one agency,
+WA0999800, with the 1,000,000 imported records), signs in a member of that agency and times,
+each in one Django process with the test client (20 requests after one untimed warm-up): the
+list's first page, a deep page, and the month and disposition filters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from benchlib import django_environment, machine, percentile, signed_in_client  # noqa: E402
+
+PG_URL = "postgres://postgres@127.0.0.1:5432/mhr_bench_encounter_import"
+ORI = "WA0999800"
+EMAIL = "list-bench@example.org"
+
+
+def _timed(call, runs: int) -> dict[str, float]:
+    call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return {
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(percentile(samples, 95), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    os.environ.update(django_environment(PG_URL))
+    import django
+
+    django.setup()
+    from django.urls import reverse
+
+    from mhr.accounts.models import Agency, Membership, User
+    from mhr.encounters.models import Encounter
+
+    agency = Agency.objects.get(ori=ORI)
+    records = Encounter.objects.filter(agency=agency).count()
+    user, _ = User.objects.get_or_create(email=EMAIL)
+    Membership.objects.get_or_create(user=user, defaults={"agency": agency})
+    client = signed_in_client(EMAIL)
+    newest = Encounter.objects.filter(agency=agency).order_by("-received_date").first()
+    month = f"{newest.received_date:%Y-%m}" if newest else "2018-01"
+    url = reverse("encounters_agency:entry_list")
+
+    def page(query: dict[str, str]):
+        def call() -> None:
+            response = client.get(url, query)
+            assert response.status_code == 200, response.status_code
+
+        return call
+
+    results = {
+        "list, first page": _timed(page({}), args.runs),
+        "list, page 40": _timed(page({"page": "40"}), args.runs),
+        f"list, month {month}": _timed(page({"month": month}), args.runs),
+        "list, disposition arrest": _timed(page({"disposition": "arrest"}), args.runs),
+        "list, month and disposition": _timed(
+            page({"month": month, "disposition": "arrest"}), args.runs
+        ),
+    }
+    print(json.dumps({"machine": machine("postgres"), "records": records}))
+    print(json.dumps({"load": os.getloadavg(), "results": results}))
+
+
+if __name__ == "__main__":
+    main()
