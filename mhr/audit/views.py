@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -30,7 +29,12 @@ from mhr.audit.selectors import (
     format_occurred_at,
 )
 from mhr.audit.services import audit_record
+from mhr.core.pagination import list_page
 from mhr.core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+
+# The log is the largest table there is: pages count at most this many matching rows (then
+# "more than", and Next links), instead of counting every row on every visit.
+COUNT_CAP = 10_000
 
 
 @dataclass(frozen=True)
@@ -68,11 +72,11 @@ def _private(response: HttpResponse | StreamingHttpResponse) -> Any:
 def _render_list(
     request: HttpRequest, viewer: AuditViewer, form: AuditFilterForm, *, status: int = 200
 ) -> HttpResponse:
-    page_obj = None
+    page = None
     rows: list[AuditRow] = []
     if form.is_valid():
         events = audit_event_list(viewer=viewer, filters=form.filters())
-        page_obj = Paginator(events, form.page_size()).get_page(request.GET.get("page"))
+        page = list_page(events, request, per_page=form.page_size(), count_cap=COUNT_CAP)
         rows = [
             AuditRow(
                 event=event,
@@ -80,7 +84,7 @@ def _render_list(
                 label=event_label(event),
                 details=extra_as_json(event.extra, indent=2),
             )
-            for event in page_obj.object_list
+            for event in page["items"]
         ]
         # Reading the log is itself audited (who looked for what); written after the page is read.
         audit_record(
@@ -90,15 +94,14 @@ def _render_list(
             request=request,
             extra={
                 "filters": form.filters().as_dict(),
-                "page": page_obj.number,
+                "page": page["number"],
             },
         )
     context = {
         "form": form,
         "viewer": viewer,
-        "page_obj": page_obj,
+        "page": page,
         "rows": rows,
-        "page_query": _query_without(request, "page"),
         "export_query": _query_without(request, "page", "per_page"),
         "xlsx_max_rows": f"{XLSX_MAX_ROWS:,}",
     }

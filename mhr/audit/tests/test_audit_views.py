@@ -333,3 +333,26 @@ def test_reading_the_audit_log_is_itself_audited(client_for, alice, events):
 def test_a_refused_search_writes_no_viewed_row(client_for, sam, events):
     client_for(sam).get(LIST, {"starts_on": "not a date"})
     assert not AuditEvent.objects.filter(event_type=AuditEvent.EventType.AUDIT_VIEWED).exists()
+
+
+def test_past_the_count_cap_it_says_more_than_and_pages_on_with_next(
+    client_for, sam, many_events, monkeypatch
+):
+    from mhr.audit import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 100)
+    client = client_for(sam)
+    first = client.get(LIST, {"per_page": "50", "object_type": ""})
+    text = first.content.decode()
+    assert "More than 100 matching events, newest first." in text
+    assert "(page 1)" in text and "Page 1 of" not in text
+    assert "page=2" in text
+    # 120 rows (plus the searches' own rows): the third page of 50 is the last, with no Next.
+    third = client.get(LIST, {"per_page": "50", "page": "3", "event_type": "resource.changed"})
+    assert "Next page" not in third.content.decode()
+    assert len(third.context["rows"]) == 20
+    past = client.get(LIST, {"per_page": "50", "page": "9", "event_type": "resource.changed"})
+    assert "There is no page 9" in past.content.decode()
+    # Under the cap the count is exact.
+    exact = client.get(LIST, {"per_page": "50", "text": "Row 11"}).content.decode()
+    assert "11 matching events" in exact
