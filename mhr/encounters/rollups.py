@@ -3,10 +3,11 @@
 Per agency: EncounterMonthlyCount and EncounterMinutesCount by local month (and the minutes summed
 over districts, EncounterMinutesAllDistrictsCount, the dashboard's usual read), EncounterDailyCount
 and EncounterDailyMinutesCount by local day (for the part-months at a period's edges).
-`rollup_refresh` recomputes the whole months (monthly and daily rows) whose records changed: it
-deletes their rows and inserts them again from one INSERT ... SELECT per table, built from the
-same aggregate expressions stats.py uses on records, so the two cannot drift apart (the daily rows
-from the records, then the monthly rows summed from the daily ones). It runs inside
+`rollup_refresh` recounts the daily rows of the days whose records changed (of their whole months
+when many days changed) and then the monthly rows of those months: it deletes their rows and
+inserts them again from one INSERT ... SELECT per table, built from the same aggregate
+expressions stats.py uses on records, so the two cannot drift apart (the daily rows from the
+records, then the monthly rows summed from the daily ones). It runs inside
 the caller's transaction: the services call it after every create, correction and discard; the
 bulk importer calls it once after its commit.
 
@@ -46,6 +47,9 @@ _KEYS = ("agency_id", "month", "call_source", "district", "flagged", "cit")
 _ALL_DISTRICTS_KEYS = ("agency_id", "month", "call_source", "flagged", "cit")
 _DAY_KEYS = ("agency_id", "day", "call_source", "district", "flagged", "cit")
 _NATIONAL_KEYS = ("month", "call_source", "flagged", "cit")
+# Up to this many changed days are recounted day by day; more, as whole months (see
+# _refresh_days).
+DAY_REFRESH_LIMIT = 62
 # Any constant: the key of the PostgreSQL advisory lock around national updates.
 _NATIONAL_LOCK = 4_104_771
 
@@ -124,17 +128,30 @@ def _months_q(months: set[datetime.date] | None, field: str) -> Q:
     return q
 
 
-def _refresh_days(agency: Agency, months: set[datetime.date] | None) -> None:
-    """Recount the agency's daily rows for every day of `months` (None: all) from its records.
+def _days_q(days: set[datetime.date], field: str) -> Q:
+    return Q(**{f"{field}__in": sorted(days)})
 
-    Whole months, not just the changed days: the monthly rows are summed from these, so a
-    refresh of a month always rests on its records, never on older daily rows.
+
+def _refresh_days(
+    agency: Agency, months: set[datetime.date] | None, days: set[datetime.date] | None = None
+) -> None:
+    """Recount the agency's daily rows from its records: for `days` when given, else for every
+    day of `months` (None: all).
+
+    A hand entry or correction changes one or two days: recounting just those keeps a save of
+    the largest agency quick (the whole month was ~330 ms of a ~560 ms save at 24,000 records a
+    month). Many days (an import) are recounted as whole months, one range per month.
     """
+    where = _months_q(months, "day") if days is None else _days_q(days, "day")
     for model in (EncounterDailyCount, EncounterDailyMinutesCount):
-        model.objects.filter(_months_q(months, "day"), agency=agency).delete()
+        model.objects.filter(where, agency=agency).delete()
     records = (
         stats.complete_records()
-        .filter(_months_q(months, "received_date"), agency=agency, received_date__isnull=False)
+        .filter(
+            _months_q(months, "received_date") if days is None else _days_q(days, "received_date"),
+            agency=agency,
+            received_date__isnull=False,
+        )
         .annotate(day=F("received_date"))
     )
     measures = stats.record_measures()
@@ -217,7 +234,8 @@ def rollup_refresh(
             _national_add(months, Q(agency=agency), -1)
         # Days first; the months are then summed from the daily rows (fewer than the records
         # behind them), so the records are read once, not once per table.
-        _refresh_days(agency, months)
+        few = days is not None and len(days) <= DAY_REFRESH_LIMIT
+        _refresh_days(agency, months, days if few else None)
         for model in (
             EncounterMonthlyCount,
             EncounterMinutesCount,

@@ -268,16 +268,19 @@ def test_services_keep_the_counts_current(agency_a, agency_b, alice, carol):
     assert national == {datetime.date(2024, 12, 1): 1, datetime.date(2025, 3, 1): 3}
 
 
-def test_refresh_of_some_months_leaves_the_others_alone(agency_a, alice):
+def test_refresh_of_some_days_leaves_the_other_months_alone(agency_a, alice):
     for month in (1, 2):
         encounter_create(
             agency=agency_a,
             actor=alice,
             values=encounter_values(received_at=datetime.datetime(2025, month, 9, tzinfo=UTC)),
         )
-    Encounter.objects.filter(received_date__month=2).update(disposition="arrest")
+    # Changed behind the services' back; the refresh is told the changed record's local date.
+    changed = Encounter.objects.filter(received_date__month=2)
+    day = changed.get().received_date
+    changed.update(disposition="arrest")
 
-    assert rollup_refresh(agency=agency_a, dates=[datetime.date(2025, 2, 20)]) == 1
+    assert rollup_refresh(agency=agency_a, dates=[day]) == 1
 
     rows = dict(EncounterMonthlyCount.objects.values_list("month", "d_arrest"))
     national = dict(EncounterNationalMonthlyCount.objects.values_list("month", "d_arrest"))
@@ -389,3 +392,24 @@ def test_the_migration_builds_the_new_rows_from_existing_data(agency_a, agency_b
 
     assert _snapshot() == kept
     assert EncounterDailyCount.objects.filter(agency=agency_a).count() == 2
+
+
+def test_many_changed_days_are_recounted_as_whole_months(agency_a, alice, monkeypatch):
+    """Past DAY_REFRESH_LIMIT days the refresh recounts their whole months; the counts are the
+    same either way."""
+    from mhr.encounters import rollups
+
+    for day in (3, 9, 17):
+        encounter_create(
+            agency=agency_a,
+            actor=alice,
+            values=encounter_values(received_at=datetime.datetime(2025, 2, day, 12, tzinfo=UTC)),
+        )
+    Encounter.objects.filter(received_date__month=2).update(disposition="arrest")
+    changed = [datetime.date(2025, 2, 3), datetime.date(2025, 2, 9)]
+    monkeypatch.setattr(rollups, "DAY_REFRESH_LIMIT", 1)
+    rollup_refresh(agency=agency_a, dates=changed)
+    # The whole month was recounted, so the record on the 17th is seen too.
+    assert EncounterMonthlyCount.objects.get(agency=agency_a).d_arrest == 3
+    current, rebuilt = _rebuilt_snapshot()
+    assert current == rebuilt
