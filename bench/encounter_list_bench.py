@@ -6,7 +6,9 @@
 Reuses the database the import benchmark leaves (`mhr_bench_encounter_import`: one agency,
 WA0999800, with the 1,000,000 imported records), signs in a member of that agency and times,
 each in one Django process with the test client (20 requests after one untimed warm-up): the
-list's first page, a deep page, and the month and disposition filters.
+list's first page, a deep page, and the month and disposition filters; then one record saved
+by hand (`encounter_create`: record, revision, repeat flags, rollup refresh, audit row), 20 saves
+inside one transaction that is rolled back at the end, so the data stays as it was.
 """
 
 from __future__ import annotations
@@ -41,6 +43,34 @@ def _timed(call, runs: int) -> dict[str, float]:
         "p50_ms": round(statistics.median(samples), 1),
         "p95_ms": round(percentile(samples, 95), 1),
     }
+
+
+def _saves(agency, runs: int) -> dict[str, float]:
+    import datetime
+
+    from django.db import transaction
+
+    from mhr.encounters.services import encounter_create
+    from mhr.encounters.tests.factories import encounter_values
+
+    received = datetime.datetime(2017, 6, 14, 18, 0, tzinfo=datetime.UTC)
+
+    def save() -> None:
+        encounter_create(
+            agency=agency,
+            actor=None,
+            values=encounter_values(
+                incident_number=f"LIST-BENCH-{time.time_ns()}",
+                received_at=received,
+                arrived_at=received + datetime.timedelta(minutes=5),
+                cleared_at=received + datetime.timedelta(minutes=50),
+            ),
+        )
+
+    with transaction.atomic():
+        timed = _timed(save, runs)
+        transaction.set_rollback(True)
+    return timed
 
 
 def main() -> None:
@@ -81,6 +111,7 @@ def main() -> None:
             page({"month": month, "disposition": "arrest"}), args.runs
         ),
     }
+    results["one record saved (rolled back)"] = _saves(agency, args.runs)
     print(json.dumps({"machine": machine("postgres"), "records": records}))
     print(json.dumps({"load": os.getloadavg(), "results": results}))
 
