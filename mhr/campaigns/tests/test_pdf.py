@@ -104,6 +104,9 @@ def test_the_progress_report_uses_the_dashboards_numbers(client_for, alice, one_
         'attachment; filename="pledge-progress-WA0170000-2026-03-10.pdf"'
     )
     _, text = pdf_text(response.content)
+    # Text extraction may drop the space where a table cell's line wraps (it depends on the
+    # fonts and WeasyPrint's layout), so the cells are compared without spaces.
+    unspaced = text.replace(" ", "")
     for expected in (
         "Springfield Police Department",
         "Status: In progress",
@@ -115,7 +118,7 @@ def test_the_progress_report_uses_the_dashboards_numbers(client_for, alice, one_
         "10 expiring by June 8, 2026",
         "April 1, 2026",
     ):
-        assert expected in text, expected
+        assert expected.replace(" ", "") in unspaced, expected
 
 
 def test_the_report_of_an_empty_roster_still_renders(client_for, bob, one_mind, agency_a, alice):
