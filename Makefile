@@ -9,17 +9,27 @@ PORT ?= 8000
 # Test processes: one per core (pytest-xdist); TEST_WORKERS=0 runs in a single process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test install lint format migrations-check browsers worker bench clean
+.PHONY: run test install lock lint format migrations-check browsers worker bench clean
 
-$(STAMP): pyproject.toml package.json
+$(STAMP): pyproject.toml constraints.txt package.json
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)."; exit 1; }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	@# constraints.txt pins every package to the versions the suite last passed with (`make lock`).
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Move every dependency to its newest release that pyproject.toml allows, and pin that set.
+# Run the suite (`make test`) before committing the new constraints.txt.
+lock:
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev]"
+	$(BIN)/pip freeze --exclude-editable > constraints.txt
+	touch $(STAMP)
 
 run: install
 	$(BIN)/mhr migrate --noinput
