@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -29,9 +28,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from benchlib import (  # noqa: E402
     django_environment,
     machine,
-    percentile,
     reset_database,
     signed_in_client,
+    timed_ms,
 )
 
 PG_NAME = "mhr_bench_audit"
@@ -102,19 +101,6 @@ def generate(rows: int) -> float:
     return time.perf_counter() - started
 
 
-def _timed(call, runs: int) -> dict[str, float]:
-    call()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return {
-        "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(percentile(samples, 95), 1),
-    }
-
-
 def measure(runs: int) -> dict[str, dict[str, float]]:
     os.environ.update(django_environment(PG_URL))
     import django
@@ -135,12 +121,14 @@ def measure(runs: int) -> dict[str, dict[str, float]]:
 
     week_ago = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 7 * 86400))
     return {
-        "staff, newest": _timed(page(staff, {}), runs),
-        "staff, page 20": _timed(page(staff, {"page": "20"}), runs),
-        "staff, failed sign-ins": _timed(page(staff, {"event_type": "auth.sign_in_failed"}), runs),
-        "staff, last 7 days": _timed(page(staff, {"starts_on": week_ago}), runs),
-        "coordinator, newest": _timed(page(coordinator, {}), runs),
-        "coordinator, exports": _timed(
+        "staff, newest": timed_ms(page(staff, {}), runs),
+        "staff, page 20": timed_ms(page(staff, {"page": "20"}), runs),
+        "staff, failed sign-ins": timed_ms(
+            page(staff, {"event_type": "auth.sign_in_failed"}), runs
+        ),
+        "staff, last 7 days": timed_ms(page(staff, {"starts_on": week_ago}), runs),
+        "coordinator, newest": timed_ms(page(coordinator, {}), runs),
+        "coordinator, exports": timed_ms(
             page(coordinator, {"event_type": "encounter.exported"}), runs
         ),
     }

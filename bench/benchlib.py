@@ -15,6 +15,25 @@ def percentile(samples: list[float], pct: float) -> float:
     return ordered[index]
 
 
+def timed_ms(call, runs: int) -> dict[str, float]:
+    """Wall-clock ms of `call` over `runs` calls after one untimed warm-up (a serving process
+    has its templates and URLs loaded): p50, p95, max and the run count."""
+    import statistics
+
+    call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return {
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(percentile(samples, 95), 1),
+        "max_ms": round(max(samples), 1),
+        "runs": runs,
+    }
+
+
 def machine(db: str) -> dict[str, str]:
     """CPU, core count, memory and database engine, for the results table."""
     cpu = "unknown"

@@ -26,12 +26,11 @@ import csv
 import datetime
 import json
 import os
-import statistics
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from benchlib import django_environment, percentile, reset_database, run_phase
+from benchlib import django_environment, reset_database, run_phase, timed_ms
 from benchlib import machine as describe_machine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -351,21 +350,6 @@ def phase_rollup(db: str, *, report: bool = False) -> dict:
     return result
 
 
-def _timed(function, runs: int) -> dict:
-    function()  # warm-up, not counted: a serving process has its templates and URLs loaded
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    return {
-        "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(percentile(samples, 95), 1),
-        "max_ms": round(max(samples), 1),
-        "runs": runs,
-    }
-
-
 def phase_time(runs: int) -> None:
     import django
 
@@ -405,12 +389,12 @@ def phase_time(runs: int) -> None:
     }
     results: dict[str, dict] = {}
     for name, (start, end) in presets.items():
-        results[f"agency stats, {name}"] = _timed(
+        results[f"agency stats, {name}"] = timed_ms(
             lambda s=start, e=end: encounter_stats(agency=largest, start=s, end=e), runs
         )
     start, end = presets["last 12 months"]
     filtered = {"call_source": "911", "cit_officer_on_scene": "yes"}
-    results["agency stats, last 12 months, 2 filters"] = _timed(
+    results["agency stats, last 12 months, 2 filters"] = timed_ms(
         lambda: encounter_stats(agency=largest, start=start, end=end, filters=filtered), runs
     )
     total = encounter_stats(agency=largest, start=start, end=end)["total"]
@@ -432,23 +416,23 @@ def phase_time(runs: int) -> None:
         response = client.get(url + query)
         assert response.status_code == 200, response.status_code
 
-    results["dashboard page, last 12 months"] = _timed(page, runs)
-    results["dashboard page, last 12 months, 2 filters"] = _timed(
+    results["dashboard page, last 12 months"] = timed_ms(page, runs)
+    results["dashboard page, last 12 months, 2 filters"] = timed_ms(
         lambda: page("?call_source=911&cit_officer_on_scene=yes"), runs
     )
     cut_start, cut_end = presets["custom, 15 March to 10 September"]
-    results["dashboard page, custom dates cutting months, 2 filters"] = _timed(
+    results["dashboard page, custom dates cutting months, 2 filters"] = timed_ms(
         lambda: page(
             f"?start={cut_start.isoformat()}&end={cut_end.isoformat()}"
             "&call_source=911&cit_officer_on_scene=yes"
         ),
         runs,
     )
-    results["national roll-up, last 12 months"] = _timed(
+    results["national roll-up, last 12 months"] = timed_ms(
         lambda: encounter_stats_for_agencies(agencies=None, start=start, end=end),
         max(3, runs // 3),
     )
-    results["national roll-up, 5 years"] = _timed(
+    results["national roll-up, 5 years"] = timed_ms(
         lambda: encounter_stats_for_agencies(agencies=None, start=presets["5 years"][0], end=today),
         max(3, runs // 3),
     )
@@ -471,7 +455,7 @@ def phase_time(runs: int) -> None:
             ),
         )
 
-    results["one record entered (incl. month refresh)"] = _timed(create, max(3, runs // 3))
+    results["one record entered (incl. month refresh)"] = timed_ms(create, max(3, runs // 3))
     print(
         json.dumps(
             {

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,24 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchlib import django_environment, machine, percentile, signed_in_client  # noqa: E402
+from benchlib import django_environment, machine, signed_in_client, timed_ms  # noqa: E402
 
 PG_URL = "postgres://postgres@127.0.0.1:5432/mhr_bench_encounter_import"
 ORI = "WA0999800"
 EMAIL = "list-bench@example.org"
-
-
-def _timed(call, runs: int) -> dict[str, float]:
-    call()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return {
-        "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(percentile(samples, 95), 1),
-    }
 
 
 def _saves(agency, runs: int) -> dict[str, float]:
@@ -68,7 +54,7 @@ def _saves(agency, runs: int) -> dict[str, float]:
         )
 
     with transaction.atomic():
-        timed = _timed(save, runs)
+        timed = timed_ms(save, runs)
         transaction.set_rollback(True)
     return timed
 
@@ -103,11 +89,11 @@ def main() -> None:
         return call
 
     results = {
-        "list, first page": _timed(page({}), args.runs),
-        "list, page 40": _timed(page({"page": "40"}), args.runs),
-        f"list, month {month}": _timed(page({"month": month}), args.runs),
-        "list, disposition arrest": _timed(page({"disposition": "arrest"}), args.runs),
-        "list, month and disposition": _timed(
+        "list, first page": timed_ms(page({}), args.runs),
+        "list, page 40": timed_ms(page({"page": "40"}), args.runs),
+        f"list, month {month}": timed_ms(page({"month": month}), args.runs),
+        "list, disposition arrest": timed_ms(page({"disposition": "arrest"}), args.runs),
+        "list, month and disposition": timed_ms(
             page({"month": month, "disposition": "arrest"}), args.runs
         ),
     }

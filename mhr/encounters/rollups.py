@@ -43,6 +43,16 @@ from mhr.encounters.models import (
     EncounterNationalMonthlyCount,
 )
 
+# Every table of pre-aggregated counts: per agency, then national.
+AGENCY_ROLLUP_MODELS = (
+    EncounterMonthlyCount,
+    EncounterMinutesCount,
+    EncounterMinutesAllDistrictsCount,
+    EncounterDailyCount,
+    EncounterDailyMinutesCount,
+)
+NATIONAL_ROLLUP_MODELS = (EncounterNationalMonthlyCount, EncounterNationalMinutesCount)
+
 _KEYS = ("agency_id", "month", "call_source", "district", "flagged", "cit")
 _ALL_DISTRICTS_KEYS = ("agency_id", "month", "call_source", "flagged", "cit")
 _DAY_KEYS = ("agency_id", "day", "call_source", "district", "flagged", "cit")
@@ -305,13 +315,7 @@ def rollup_rebuild_all() -> int:
         rollup_refresh(agency=agency, national=False)
         count += 1
     # Agencies whose last record went away keep no stale counts.
-    for model in (
-        EncounterMonthlyCount,
-        EncounterMinutesCount,
-        EncounterMinutesAllDistrictsCount,
-        EncounterDailyCount,
-        EncounterDailyMinutesCount,
-    ):
+    for model in AGENCY_ROLLUP_MODELS:
         model.objects.exclude(agency__in=agencies).delete()
     national_rebuild()
     return count

@@ -39,3 +39,14 @@ def encounter_values(**overrides: Any) -> dict[str, Any]:
     }
     values.update(overrides)
     return values
+
+
+def rollup_snapshot() -> list[list[tuple[Any, ...]]]:
+    """Every rollup table's rows (ids aside), agency and national, for comparing states."""
+    from mhr.encounters.rollups import AGENCY_ROLLUP_MODELS, NATIONAL_ROLLUP_MODELS
+
+    tables = []
+    for model in (*AGENCY_ROLLUP_MODELS, *NATIONAL_ROLLUP_MODELS):
+        fields = [f.attname for f in model._meta.concrete_fields if f.name != "id"]
+        tables.append(sorted(tuple(row) for row in model.objects.values_list(*fields)))
+    return tables

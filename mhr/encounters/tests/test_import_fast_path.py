@@ -21,17 +21,12 @@ from mhr.encounters.imports import bulk
 from mhr.encounters.models import (
     Encounter,
     EncounterDailyCount,
-    EncounterDailyMinutesCount,
     EncounterImport,
-    EncounterMinutesAllDistrictsCount,
-    EncounterMinutesCount,
-    EncounterMonthlyCount,
-    EncounterNationalMinutesCount,
-    EncounterNationalMonthlyCount,
     EncounterRevision,
 )
 from mhr.encounters.rollups import rollup_rebuild_all
 from mhr.encounters.services import encounters_recompute_repeats
+from mhr.encounters.tests.factories import rollup_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -96,25 +91,6 @@ def _reference_flags(agency, *, keyed_only: bool) -> dict[str, bool]:
     return flags
 
 
-def _rollups() -> tuple[list, ...]:
-    def rows(model):
-        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
-        return sorted(model.objects.values_list(*fields))
-
-    return tuple(
-        rows(model)
-        for model in (
-            EncounterMonthlyCount,
-            EncounterMinutesCount,
-            EncounterMinutesAllDistrictsCount,
-            EncounterDailyCount,
-            EncounterDailyMinutesCount,
-            EncounterNationalMonthlyCount,
-            EncounterNationalMinutesCount,
-        )
-    )
-
-
 def _assert_consistent(agency, *, keyed_only: bool = False) -> None:
     """Flags and counts as the importer left them equal a from-scratch recompute.
 
@@ -123,10 +99,10 @@ def _assert_consistent(agency, *, keyed_only: bool = False) -> None:
     without a key); a from-scratch recompute would clear it.
     """
     flags = _flags(agency, keyed_only=keyed_only)
-    counts = _rollups()
+    counts = rollup_snapshot()
     assert _reference_flags(agency, keyed_only=keyed_only) == flags
     rollup_rebuild_all()
-    assert _rollups() == counts
+    assert rollup_snapshot() == counts
 
 
 def _clear(agency) -> None:

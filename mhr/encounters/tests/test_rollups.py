@@ -17,9 +17,7 @@ from mhr.encounters.models import (
     EncounterDailyCount,
     EncounterDailyMinutesCount,
     EncounterMinutesAllDistrictsCount,
-    EncounterMinutesCount,
     EncounterMonthlyCount,
-    EncounterNationalMinutesCount,
     EncounterNationalMonthlyCount,
 )
 from mhr.encounters.rollups import (
@@ -30,7 +28,7 @@ from mhr.encounters.rollups import (
 )
 from mhr.encounters.services import encounter_create, encounter_discard, encounter_update
 from mhr.encounters.stats import encounter_stats, encounter_stats_for_agencies
-from mhr.encounters.tests.factories import encounter_values
+from mhr.encounters.tests.factories import encounter_values, rollup_snapshot
 
 UTC = datetime.UTC
 FIRST_DAY = datetime.date(2024, 11, 1)
@@ -185,27 +183,10 @@ def test_refreshing_the_changed_dates_equals_a_rebuild(agency_a, records, moves)
     assert current == rebuilt
 
 
-def _snapshot():
-    """Every rollup table's rows (ids aside), agency and national."""
-    tables = []
-    for model in (
-        EncounterMonthlyCount,
-        EncounterMinutesCount,
-        EncounterMinutesAllDistrictsCount,
-        EncounterDailyCount,
-        EncounterDailyMinutesCount,
-        EncounterNationalMonthlyCount,
-        EncounterNationalMinutesCount,
-    ):
-        fields = [f.attname for f in model._meta.concrete_fields if f.name != "id"]
-        tables.append(sorted(tuple(row) for row in model.objects.values_list(*fields)))
-    return tables
-
-
 def _rebuilt_snapshot():
-    current = _snapshot()
+    current = rollup_snapshot()
     rollup_rebuild_all()
-    return current, _snapshot()
+    return current, rollup_snapshot()
 
 
 def test_services_keep_the_counts_current(agency_a, agency_b, alice, carol):
@@ -378,7 +359,7 @@ def test_the_migration_builds_the_new_rows_from_existing_data(agency_a, agency_b
             actor=user,
             values=encounter_values(received_at=datetime.datetime(2025, 5, day, 18, tzinfo=UTC)),
         )
-    kept = _snapshot()
+    kept = rollup_snapshot()
     # As on a database from before the daily and all-district rows existed.
     for model in (
         EncounterDailyCount,
@@ -390,7 +371,7 @@ def test_the_migration_builds_the_new_rows_from_existing_data(agency_a, agency_b
     minutes_all_districts_rebuild()
     assert daily_rebuild() == 2
 
-    assert _snapshot() == kept
+    assert rollup_snapshot() == kept
     assert EncounterDailyCount.objects.filter(agency=agency_a).count() == 2
 
 
