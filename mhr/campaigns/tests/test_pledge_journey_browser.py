@@ -3,7 +3,8 @@
 Alice (coordinator of agency A) pledges, imports a roster and a training file through the import
 wizard, records a partnership and a policy with their documents, and submits; Rui (a reviewer)
 approves every practice from the queue; the dashboard, the public pages and the badge then show
-the agency as recognized. The emails of each transition are checked on the way: the live server
+the agency as recognized. A certificate that runs out lapses the pledge at the daily run, and the
+renewed certificate restores it at once. The emails of each transition are checked on the way: the live server
 runs in a thread of this process, so the locmem backend's outbox is the test's outbox.
 
 Runs Debian's Chromium through Playwright against the live server, with axe-core on the main
@@ -13,8 +14,10 @@ screens. Skipped when Chromium is missing, except on CI.
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from mhr.audit.models import AuditEvent
@@ -291,6 +294,51 @@ def test_a_pledge_goes_from_the_form_to_a_recognized_public_badge(
     assert f"/campaign/agencies/{agency_a.ori}/" in svg
 
     assert len(mailoutbox) == 3
+
+    # --- a certificate runs out: the daily run lapses the pledge -------------------------------
+    # The coordinator corrects one officer's MHFA certificate: it was a one-off that ran out
+    # yesterday. A lapse waits for the daily run (an import in two steps must not flip the badge).
+    officer = Officer.objects.get(agency=agency_a, employee_id="2003")
+    page.goto(f"/agency/roster/officers/{officer.pk}/")
+    page.get_by_role(
+        "link", name="Change the Mental Health First Aid for Public Safety record"
+    ).click()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    page.get_by_label("Expires on").fill(yesterday.isoformat())
+    page.get_by_role("button", name="Save record").click()
+    page.wait_for_url(f"**/agency/roster/officers/{officer.pk}/")
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.RECOGNIZED
+    call_command("reevaluate_pledges", stdout=io.StringIO())
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.LAPSED
+    assert _subjects(mailoutbox[3:]) == [
+        f"[MHR] {AGENCY_NAME}'s One Mind Campaign recognition has lapsed"
+    ]
+    public.goto(f"/campaign/agencies/{agency_a.ori}/")
+    assert "Lapsed" in public.locator(".usa-intro").text_content()
+    assert "Lapsed" in public.request.get(f"/campaign/badge/{agency_a.ori}.svg").text()
+    page.goto("/agency/campaign/")
+    assert page.get_by_test_id("pledge-status").text_content() == "Lapsed"
+    assert "3 of 4 practices met" in page.inner_text("main")
+    check(page, "dashboard, lapsed")
+
+    # --- the renewed certificate restores recognition at once ----------------------------------
+    page.goto(f"/agency/roster/officers/{officer.pk}/")
+    page.get_by_role("link", name="Add a training record").click()
+    page.get_by_label("Course").select_option(label="Mental Health First Aid for Public Safety")
+    page.get_by_label("Completed on").fill(yesterday.isoformat())
+    page.get_by_role("button", name="Add record").click()
+    page.wait_for_url(f"**/agency/roster/officers/{officer.pk}/")
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.RECOGNIZED
+    assert _subjects(mailoutbox[4:]) == [
+        f"[MHR] {AGENCY_NAME}'s One Mind Campaign recognition is restored"
+    ]
+    public.goto(f"/campaign/agencies/{agency_a.ori}/")
+    assert "Recognized" in public.locator(".usa-intro").text_content()
+    assert "Recognized" in public.request.get(f"/campaign/badge/{agency_a.ori}.svg").text()
+
     assert not found, "Serious or critical accessibility violations:\n" + "\n".join(
         str(v) for v in found
     )
