@@ -47,7 +47,7 @@ from mhr.audit.services import audit_record
 from mhr.core.pagination import parse_page
 from mhr.core.spreadsheets import CSV_CONTENT_TYPE, write_csv
 from mhr.encounters.forms import OUTSIDE_FIRST_YEAR, OutsideForm
-from mhr.encounters.models import Encounter, EncounterSettings
+from mhr.encounters.models import Encounter, EncounterMonthlyCount, EncounterSettings
 from mhr.encounters.privacy import (
     EXPLANATION,
     PUBLISHED_COLUMNS,
@@ -97,15 +97,15 @@ def year_period(year: int) -> tuple[datetime.date, datetime.date]:
 
 
 def years_with_data(agency: Agency) -> list[int]:
-    """Years in which the agency has complete records, newest first (one query)."""
-    days = (
-        Encounter.objects.filter(
-            agency=agency, status=Encounter.Status.COMPLETE, received_date__isnull=False
-        )
-        .dates("received_date", "year", order="DESC")
-        .distinct()
+    """Years in which the agency has complete records, newest first (one query).
+
+    Read from the agency's monthly counts (a row exists only where records do): the records
+    themselves would cost an anonymous visitor a scan of every record (0.6 s for a million).
+    """
+    months = EncounterMonthlyCount.objects.filter(agency=agency).dates(
+        "month", "year", order="DESC"
     )
-    return [day.year for day in days]
+    return [month.year for month in months]
 
 
 def outside_form(request: HttpRequest, years: list[int]) -> OutsideForm:

@@ -24,7 +24,7 @@ from mhr.accounts.models import Agency
 from mhr.audit.models import AuditEvent
 from mhr.campaigns.public_selectors import state_name
 from mhr.core.spreadsheets import CSV_CONTENT_TYPE, write_csv
-from mhr.encounters.models import EncounterMonthlyCount
+from mhr.encounters.models import EncounterNationalMonthlyCount
 from mhr.encounters.privacy import (
     EXPLANATION,
     SUPPRESSED,
@@ -167,7 +167,8 @@ def _staff_only(request: HttpRequest) -> None:
 
 
 def _years_with_data() -> list[int]:
-    months = EncounterMonthlyCount.objects.dates("month", "year", order="DESC")
+    # The national counts: a few rows a month, where the agencies' are millions at 10 M records.
+    months = EncounterNationalMonthlyCount.objects.dates("month", "year", order="DESC")
     return [month.year for month in months]
 
 

@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mhr.audit.models import AuditEvent
-from mhr.encounters.models import EncounterSettings
-from mhr.encounters.services import encounter_settings_update
-from mhr.encounters.tests.outside_data import add, make_agency
+from mhr.encounters.models import Encounter, EncounterSettings
+from mhr.encounters.services import encounter_create, encounter_settings_update
+from mhr.encounters.tests.factories import encounter_values
+from mhr.encounters.tests.outside_data import add, at, make_agency
 
 EventType = AuditEvent.EventType
 SUPPRESSED_LABEL = "suppressed to protect privacy"
@@ -196,3 +197,21 @@ def test_the_list_runs_a_constant_number_of_queries(db, client):
     for _ in range(4):
         publish(make_agency(), None)
     assert listing_queries() == few
+
+
+def test_the_years_offered_are_those_with_complete_records_of_that_agency(agency_a, agency_b):
+    from mhr.encounters.public_views import years_with_data
+    from mhr.encounters.staff_views import _years_with_data
+
+    add(agency_a, 2, year=2023)
+    add(agency_a, 1, year=2025, month=7)
+    add(agency_b, 1, year=2021)
+    encounter_create(
+        agency=agency_a,
+        actor=None,
+        values=encounter_values(received_at=at(5, 3, 2022)),
+        status=Encounter.Status.DRAFT,
+    )
+    assert years_with_data(agency_a) == [2025, 2023]
+    assert years_with_data(agency_b) == [2021]
+    assert _years_with_data() == [2025, 2023, 2021]
