@@ -34,6 +34,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -47,7 +48,11 @@ from mhr.audit.services import audit_record
 from mhr.core.pagination import parse_page
 from mhr.core.spreadsheets import CSV_CONTENT_TYPE, write_csv
 from mhr.encounters.forms import OUTSIDE_FIRST_YEAR, OutsideForm
-from mhr.encounters.models import Encounter, EncounterMonthlyCount, EncounterSettings
+from mhr.encounters.models import (
+    EncounterDailyCount,
+    EncounterMonthlyCount,
+    EncounterSettings,
+)
 from mhr.encounters.privacy import (
     EXPLANATION,
     PUBLISHED_COLUMNS,
@@ -665,16 +670,16 @@ def peer_agencies(agency: Agency, band: tuple[int, int | None]):
 
 
 def peers_with_data(agency: Agency, band: tuple[int, int | None], start, end) -> list[int]:
+    """Peers with complete records in the period: one index probe of the daily counts per peer
+    (it stops at the first day found), instead of reading every peer record of the period."""
+    counted = EncounterDailyCount.objects.filter(
+        agency=OuterRef("pk"), day__gte=start, day__lte=end
+    )
     return list(
-        Encounter.objects.filter(
-            agency__in=peer_agencies(agency, band),
-            status=Encounter.Status.COMPLETE,
-            received_date__gte=start,
-            received_date__lte=end,
-        )
-        .values_list("agency_id", flat=True)
-        .distinct()
-        .order_by("agency_id")
+        peer_agencies(agency, band)
+        .filter(Exists(counted))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 

@@ -108,3 +108,35 @@ def test_published_peers_cannot_be_subtracted_to_reveal_another(agency_a, alice,
     # 65 in all, minus the two published 30s, would give the third agency's 5 away.
     total = row_cells(html, "total")
     assert ">65<" not in total and SUPPRESSED_LABEL in total
+
+
+def test_peers_with_data_are_those_with_complete_records_in_the_period(agency_a):
+    import datetime
+
+    from mhr.encounters.models import Encounter
+    from mhr.encounters.public_views import peers_with_data
+    from mhr.encounters.services import encounter_create
+    from mhr.encounters.tests.factories import encounter_values
+    from mhr.encounters.tests.outside_data import at
+
+    in_period, before, drafts_only, other_state = (
+        make_agency("WA", 150),
+        make_agency("WA", 160),
+        make_agency("WA", 170),
+        make_agency("OR", 150),
+    )
+    add(in_period, 1, month=12, year=2025)
+    add(before, 3, month=12, year=2024)
+    add(other_state, 3, month=6, year=2025)
+    encounter_create(
+        agency=drafts_only,
+        actor=None,
+        values=encounter_values(received_at=at(6, 3, 2025)),
+        status=Encounter.Status.DRAFT,
+    )
+    band = size_band(agency_a.sworn_headcount)
+    year = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert peers_with_data(agency_a, band, *year) == [in_period.pk]
+    assert peers_with_data(agency_a, band, datetime.date(2024, 12, 1), year[1]) == sorted(
+        [in_period.pk, before.pk]
+    )
