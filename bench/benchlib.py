@@ -132,3 +132,29 @@ def signed_in_client(email: str):
     )
     session.save()
     return client
+
+
+def encounter_saver(agency, received, *, prefix: str):
+    """A function that records one complete encounter by hand for `agency` (the service a save
+    on the entry form calls: record, revision, repeat flags, rollup refresh, audit row).
+
+    Call after django.setup().
+    """
+    import datetime
+
+    from mhr.encounters.services import encounter_create
+    from mhr.encounters.tests.factories import encounter_values
+
+    def save() -> None:
+        encounter_create(
+            agency=agency,
+            actor=None,
+            values=encounter_values(
+                incident_number=f"{prefix}-{time.time_ns()}",
+                received_at=received,
+                arrived_at=received + datetime.timedelta(minutes=5),
+                cleared_at=received + datetime.timedelta(minutes=50),
+            ),
+        )
+
+    return save

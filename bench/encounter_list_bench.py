@@ -17,14 +17,19 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchlib import django_environment, machine, signed_in_client, timed_ms  # noqa: E402
+from benchlib import (  # noqa: E402
+    django_environment,
+    encounter_saver,
+    machine,
+    signed_in_client,
+    timed_ms,
+)
 
 PG_URL = "postgres://postgres@127.0.0.1:5432/mhr_bench_encounter_import"
 ORI = "WA0999800"
@@ -36,25 +41,9 @@ def _saves(agency, runs: int) -> dict[str, float]:
 
     from django.db import transaction
 
-    from mhr.encounters.services import encounter_create
-    from mhr.encounters.tests.factories import encounter_values
-
     received = datetime.datetime(2017, 6, 14, 18, 0, tzinfo=datetime.UTC)
-
-    def save() -> None:
-        encounter_create(
-            agency=agency,
-            actor=None,
-            values=encounter_values(
-                incident_number=f"LIST-BENCH-{time.time_ns()}",
-                received_at=received,
-                arrived_at=received + datetime.timedelta(minutes=5),
-                cleared_at=received + datetime.timedelta(minutes=50),
-            ),
-        )
-
     with transaction.atomic():
-        timed = timed_ms(save, runs)
+        timed = timed_ms(encounter_saver(agency, received, prefix="LIST-BENCH"), runs)
         transaction.set_rollback(True)
     return timed
 
