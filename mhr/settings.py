@@ -31,8 +31,16 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) is required in production.")
     SECRET_KEY = "insecure-development-key-never-use-in-production-" + "x" * 20  # noqa: S105
 
+# Earlier secret keys, still accepted for signed values (sessions, links) while they age out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+
 # Key for fields encrypted at rest (32 bytes, base64). Unset: derived from SECRET_KEY.
 FIELD_ENCRYPTION_KEY = env_str("MHR_FIELD_ENCRYPTION_KEY")
+# Earlier field keys, still accepted for reading until `mhr rotate_encrypted_fields` has run.
+FIELD_ENCRYPTION_KEYS_PREVIOUS = env_list("MHR_FIELD_ENCRYPTION_KEYS_PREVIOUS")
+# The secret behind the repeat-contact person digests. Unset: SECRET_KEY. Set it to the old
+# SECRET_KEY when rotating that key, or earlier and later contacts of a person stop matching.
+PERSON_DIGEST_SECRET = env_str("MHR_PERSON_DIGEST_SECRET")
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]

@@ -64,6 +64,10 @@ class AuditEvent(models.Model):
         POLICY_CHANGED = "policy.changed", "Policy changed"
         BACKUP_CREATED = "backup.created", "Backup created"
         BACKUP_RESTORED = "backup.restored", "Backup restored"
+        ENCRYPTION_ROTATED = (
+            "security.encryption_rotated",
+            "Encrypted fields re-sealed with the current key",
+        )
         OFFICER_CREATED = "officer.created", "Officer added to the roster"
         OFFICER_CHANGED = "officer.changed", "Officer changed"
         OFFICER_SEPARATED = "officer.separated", "Officer separated"

@@ -343,15 +343,17 @@ def encounter_settings_update(
 def person_digester(*, agency: Agency) -> Any:
     """`person_digest` for one agency, with the HMAC key derived once rather than per row.
 
-    The construction is Django's salted_hmac (key = sha256(salt + SECRET_KEY)), so digests
-    stored before this function existed still match.
+    The construction is Django's salted_hmac (key = sha256(salt + secret)), so digests
+    stored before this function existed still match. The secret is MHR_PERSON_DIGEST_SECRET,
+    else SECRET_KEY: pinning it keeps digests matching across a SECRET_KEY rotation.
     """
     import hashlib
     import hmac
 
     from django.conf import settings
 
-    key = hashlib.sha256(("mhr.encounters.person_key" + settings.SECRET_KEY).encode()).digest()
+    secret = getattr(settings, "PERSON_DIGEST_SECRET", None) or settings.SECRET_KEY
+    key = hashlib.sha256(("mhr.encounters.person_key" + secret).encode()).digest()
     prefix = f"{agency.pk}:"
 
     def digest(person_key: str) -> str:
