@@ -9,6 +9,8 @@ from django.http import HttpRequest
 
 # Far past any real list; the cap keeps offsets inside the database's integer range.
 MAX_PAGE = 100_000
+# A list whose count is capped pages no further than this many rows (see list_page).
+MAX_OFFSET_ROWS = 100_000
 
 
 def parse_page(raw: str | None, *, max_page: int = MAX_PAGE) -> tuple[int, str | None]:
@@ -36,7 +38,8 @@ def list_page(
     `count_cap`: count at most this many rows. An agency with a million records would pay a
     scan of all of them for an exact count on every visit (about 300 ms on PostgreSQL); past the
     cap the page says "more than" and goes on with Next links (one extra row fetched tells
-    whether there is a next page).
+    whether there is a next page), as far as MAX_OFFSET_ROWS rows: deeper pages would make the
+    database walk that many rows first, so the filters narrow the list instead.
     """
     number, note = parse_page(request.GET.get("page"))
     counted = queryset.order_by()
@@ -45,6 +48,13 @@ def list_page(
     num_pages = None if capped else max(1, -(-total // per_page))
     if num_pages is not None:
         number = min(number, num_pages)
+    elif (number - 1) * per_page >= MAX_OFFSET_ROWS:
+        # Without a count, a page far down would make the database walk that many rows first.
+        number = MAX_OFFSET_ROWS // per_page
+        note = (
+            f"Pages stop after the first {MAX_OFFSET_ROWS:,} rows, so page {number} is shown. "
+            "Narrow the list with the filters to see the rest."
+        )
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1]) if total else []
     items = rows[:per_page]
@@ -62,6 +72,8 @@ def list_page(
         "number": number,
         "num_pages": num_pages,
         "previous_url": f"{prefix}{number - 1}" if number > 1 else "",
-        "next_url": f"{prefix}{number + 1}" if len(rows) > per_page else "",
+        "next_url": f"{prefix}{number + 1}"
+        if len(rows) > per_page and (not capped or number * per_page < MAX_OFFSET_ROWS)
+        else "",
         "note": note,
     }

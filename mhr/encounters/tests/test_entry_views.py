@@ -470,3 +470,18 @@ def test_a_long_list_counts_up_to_the_cap_then_pages_on_newest_first(
     # Under the cap the count is exact again.
     exact = page_text(client.get(LIST, {"disposition": "arrest"}))
     assert "3 encounters" in exact and "More than" not in exact
+
+
+def test_a_capped_list_pages_no_deeper_than_its_row_limit(client_for, alice, agency_a, monkeypatch):
+    from mhr.core import pagination
+    from mhr.encounters import entry_views
+
+    monkeypatch.setattr(entry_views, "COUNT_CAP", 5)
+    monkeypatch.setattr(pagination, "MAX_OFFSET_ROWS", 50)
+    _bulk(agency_a, alice, 60)
+    response = client_for(alice).get(LIST, {"page": "7"})
+    text = page_text(response)
+    # 50 rows at 25 a page: page 2 is the deepest one shown.
+    assert "Pages stop after the first 50 rows, so page 2 is shown." in text
+    assert "More than 5 encounters, newest first, page 2" in text
+    assert "Next page" not in response.content.decode()
