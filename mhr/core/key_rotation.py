@@ -43,7 +43,8 @@ def encrypted_fields_rotate(*, actor=None) -> dict[str, int]:
             .values_list("pk", "stored")
         )
         moved = 0
-        for pk, stored in rows.iterator(chunk_size=500):
+        # One row per user at most (authenticators): read them all before writing any.
+        for pk, stored in list(rows):
             context = field.encryption_context
             if stored.startswith(crypto.PREFIX) and crypto.sealed_with_current_key(
                 stored, context=context
