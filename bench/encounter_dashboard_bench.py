@@ -30,7 +30,14 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from benchlib import django_environment, encounter_saver, reset_database, run_phase, timed_ms
+from benchlib import (
+    django_environment,
+    encounter_saver,
+    reset_database,
+    run_phase,
+    signed_in_client,
+    timed_ms,
+)
 from benchlib import machine as describe_machine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -436,6 +443,29 @@ def phase_time(runs: int) -> None:
         max(3, runs // 3),
     )
     national = encounter_stats_for_agencies(agencies=None, start=start, end=end)["total"]
+
+    # The staff's national page: every state's suppressed numbers, and with filters also the
+    # linked unfiltered views that keep suppression consistent across pages.
+    staff, _ = User.objects.get_or_create(
+        email="bench-staff@example.org", defaults={"staff_role": "administrator", "is_staff": True}
+    )
+    staff_client = signed_in_client(staff.email)
+    national_url = reverse("encounters_staff:national")
+    last_year = str(today.year - 1)
+
+    def national_page(query: str) -> None:
+        response = staff_client.get(national_url + query)
+        assert response.status_code == 200, response.status_code
+
+    results["national page, last year"] = timed_ms(
+        lambda: national_page(f"?year={last_year}"), max(3, runs // 3)
+    )
+    results["national page, last year, 3 filters"] = timed_ms(
+        lambda: national_page(
+            f"?year={last_year}&call_source=911&flagged_at_dispatch=yes&cit_officer_on_scene=yes"
+        ),
+        max(3, runs // 3),
+    )
 
     received = timezone.now() - datetime.timedelta(hours=2)
     create = encounter_saver(largest, received, prefix="BENCH")

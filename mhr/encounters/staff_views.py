@@ -52,7 +52,7 @@ from mhr.encounters.public_views import (
     published_numbers,
     year_period,
 )
-from mhr.encounters.stats import encounter_stats_for_agencies
+from mhr.encounters.stats import encounter_stats_by_state, encounter_stats_for_agencies
 
 NATIONAL = ("national",)
 # State-table column -> (the state's stats path, the national cell it adds up to).
@@ -103,8 +103,12 @@ def national_rollup(
 
     def system(chosen: dict[str, str]) -> tuple[Any, dict, list, set]:
         national = encounter_stats_for_agencies(agencies=None, start=start, end=end, filters=chosen)
+        # Every state in two grouped queries (whole months), else one state at a time.
+        grouped = encounter_stats_by_state(start=start, end=end, filters=chosen)
         by_state = {
-            state: encounter_stats_for_agencies(
+            state: grouped[state]
+            if grouped is not None
+            else encounter_stats_for_agencies(
                 agencies=Agency.objects.filter(state=state), start=start, end=end, filters=chosen
             )
             for state in states

@@ -76,6 +76,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -658,6 +659,64 @@ def encounter_stats(
     return _stats(
         [agency.pk], agencies=1, start=start, end=end, filters=filters, use_rollup=use_rollup
     )
+
+
+def encounter_stats_by_state(
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    filters: dict[str, Any] | None = None,
+) -> dict[str, dict[str, Any]] | None:
+    """encounter_stats_for_agencies for the agencies of each state, every state in two queries.
+
+    Only for whole months (the periods seen from outside an agency are): then every state's
+    numbers come from the monthly rows alone, grouped by the agency's state. Returns None when
+    the period cuts a month; call encounter_stats_for_agencies per state then. Not suppressed.
+    """
+    _check_period(start, end)
+    months, edges = split_period(start, end)
+    if edges or not months:
+        return None
+    cleaned = clean_filters(filters)
+    where = Q(month__gte=months[0], month__lte=months[1]) & _filter_q(cleaned)
+    bands = EncounterMinutesCount if "district" in cleaned else EncounterMinutesAllDistrictsCount
+    grouped: dict[str, list] = defaultdict(list)
+    for row in (
+        EncounterMonthlyCount.objects.filter(where)
+        .values("agency__state", *_KEYS)
+        .annotate(**{name: Sum(name) for name in MEASURES})
+        .order_by()
+    ):
+        grouped[row.pop("agency__state")].append(row)
+    minutes: dict[str, list] = defaultdict(list)
+    for row in (
+        bands.objects.filter(where)
+        .values("agency__state", "bucket")
+        .annotate(n=Sum("count"))
+        .order_by()
+    ):
+        minutes[row.pop("agency__state")].append(row)
+    source = {
+        "rollup_months": len(months_between(*months)),
+        "rollup_days": 0,
+        "raw_days": 0,
+        "national_rows": False,
+    }
+    counts = dict(
+        Agency.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n")
+    )
+    return {
+        state: _assemble(
+            grouped.get(state, []),
+            minutes.get(state, []),
+            start=start,
+            end=end,
+            filters=cleaned,
+            agencies=agencies,
+            source=dict(source),
+        )
+        for state, agencies in counts.items()
+    }
 
 
 def encounter_stats_for_agencies(
