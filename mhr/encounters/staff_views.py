@@ -52,7 +52,7 @@ from mhr.encounters.public_views import (
     published_numbers,
     year_period,
 )
-from mhr.encounters.stats import encounter_stats_by_state, encounter_stats_for_agencies
+from mhr.encounters.stats import encounter_stats_for_agencies, state_stats_reader
 
 NATIONAL = ("national",)
 # State-table column -> (the state's stats path, the national cell it adds up to).
@@ -101,10 +101,13 @@ def national_rollup(
         )
     )
 
+    # Whole months: every state's rows read once for all the linked views (see
+    # state_stats_reader); a period that cuts a month reads one state at a time.
+    reader = state_stats_reader(start=start, end=end, with_minutes=False)
+
     def system(chosen: dict[str, str]) -> tuple[Any, dict, list, set]:
         national = encounter_stats_for_agencies(agencies=None, start=start, end=end, filters=chosen)
-        # Every state in two grouped queries (whole months), else one state at a time.
-        grouped = encounter_stats_by_state(start=start, end=end, filters=chosen)
+        grouped = reader(chosen) if reader is not None else None
         by_state = {
             state: grouped[state]
             if grouped is not None

@@ -77,7 +77,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
@@ -661,41 +661,31 @@ def encounter_stats(
     )
 
 
-def encounter_stats_by_state(
-    *,
-    start: datetime.date,
-    end: datetime.date,
-    filters: dict[str, Any] | None = None,
-) -> dict[str, dict[str, Any]] | None:
-    """encounter_stats_for_agencies for the agencies of each state, every state in two queries.
+_IN_PYTHON_FILTERS = {
+    "call_source": "call_source",
+    "flagged_at_dispatch": "flagged",
+    "cit_officer_on_scene": "cit",
+}
 
-    Only for whole months (the periods seen from outside an agency are): then every state's
-    numbers come from the monthly rows alone, grouped by the agency's state. Returns None when
-    the period cuts a month; call encounter_stats_for_agencies per state then. Not suppressed.
+
+def state_stats_reader(
+    *, start: datetime.date, end: datetime.date, with_minutes: bool = True
+) -> Callable[[dict[str, Any] | None], dict[str, dict[str, Any]]] | None:
+    """A function of the filters giving encounter_stats_for_agencies for each state's agencies.
+
+    Only for whole months (the periods seen from outside an agency are): every state's numbers
+    then come from the monthly rows alone, read once, unfiltered, grouped by state and by the
+    filter dimensions, so each further set of filters (the national page reads up to eight)
+    is a pass over those grouped rows in Python, not another scan. A district filter is not a
+    grouped dimension and is read from the database. `with_minutes=False` skips the time-on-scene
+    bands (the state table does not show them). Returns None when the period cuts a month; call
+    encounter_stats_for_agencies per state then. Not suppressed.
     """
     _check_period(start, end)
     months, edges = split_period(start, end)
     if edges or not months:
         return None
-    cleaned = clean_filters(filters)
-    where = Q(month__gte=months[0], month__lte=months[1]) & _filter_q(cleaned)
-    bands = EncounterMinutesCount if "district" in cleaned else EncounterMinutesAllDistrictsCount
-    grouped: dict[str, list] = defaultdict(list)
-    for row in (
-        EncounterMonthlyCount.objects.filter(where)
-        .values("agency__state", *_KEYS)
-        .annotate(**{name: Sum(name) for name in MEASURES})
-        .order_by()
-    ):
-        grouped[row.pop("agency__state")].append(row)
-    minutes: dict[str, list] = defaultdict(list)
-    for row in (
-        bands.objects.filter(where)
-        .values("agency__state", "bucket")
-        .annotate(n=Sum("count"))
-        .order_by()
-    ):
-        minutes[row.pop("agency__state")].append(row)
+    period = Q(month__gte=months[0], month__lte=months[1])
     source = {
         "rollup_months": len(months_between(*months)),
         "rollup_days": 0,
@@ -705,18 +695,77 @@ def encounter_stats_by_state(
     counts = dict(
         Agency.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n")
     )
-    return {
-        state: _assemble(
-            grouped.get(state, []),
-            minutes.get(state, []),
-            start=start,
-            end=end,
-            filters=cleaned,
-            agencies=agencies,
-            source=dict(source),
+    dimensions = tuple(_IN_PYTHON_FILTERS.values())
+    read: dict[str, list] = {}
+
+    def grouped_rows(where: Q, keyed: bool) -> tuple[list, list]:
+        keys = ("agency__state", *_KEYS)
+        rows = list(
+            EncounterMonthlyCount.objects.filter(period & where)
+            .values(*keys)
+            .annotate(**{name: Sum(name) for name in MEASURES})
+            .order_by()
         )
-        for state, agencies in counts.items()
-    }
+        bands: list = []
+        if with_minutes:
+            table = EncounterMinutesAllDistrictsCount if keyed else EncounterMinutesCount
+            band_keys = ("agency__state", *(dimensions if keyed else ()), "bucket")
+            bands = list(
+                table.objects.filter(period & where)
+                .values(*band_keys)
+                .annotate(n=Sum("count"))
+                .order_by()
+            )
+        return rows, bands
+
+    def stats_for(filters: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+        cleaned = clean_filters(filters)
+        if "district" in cleaned:
+            rows, bands = grouped_rows(_filter_q(cleaned), keyed=False)
+        else:
+            if not read:
+                read["rows"], read["bands"] = grouped_rows(Q(), keyed=True)
+            wanted = {
+                column: cleaned[name]
+                for name, column in _IN_PYTHON_FILTERS.items()
+                if name in cleaned
+            }
+            rows = [r for r in read["rows"] if all(r[k] == v for k, v in wanted.items())]
+            bands = [r for r in read["bands"] if all(r[k] == v for k, v in wanted.items())]
+        by_state: dict[str, list] = defaultdict(list)
+        for row in rows:
+            by_state[row["agency__state"]].append(
+                {key: value for key, value in row.items() if key != "agency__state"}
+            )
+        minutes: dict[str, list] = defaultdict(list)
+        for row in bands:
+            minutes[row["agency__state"]].append({"bucket": row["bucket"], "n": row["n"]})
+        return {
+            state: _assemble(
+                by_state.get(state, []),
+                minutes.get(state, []),
+                start=start,
+                end=end,
+                filters=cleaned,
+                agencies=agencies,
+                source=dict(source),
+            )
+            for state, agencies in counts.items()
+        }
+
+    return stats_for
+
+
+def encounter_stats_by_state(
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    filters: dict[str, Any] | None = None,
+    with_minutes: bool = True,
+) -> dict[str, dict[str, Any]] | None:
+    """Every state's statistics for one set of filters (see state_stats_reader), or None."""
+    reader = state_stats_reader(start=start, end=end, with_minutes=with_minutes)
+    return None if reader is None else reader(filters)
 
 
 def encounter_stats_for_agencies(
