@@ -58,6 +58,7 @@ class Table:
     errors: IssueList = field(default_factory=IssueList)
     warnings: IssueList = field(default_factory=IssueList)
     encoding: str = ""
+    delimiter: str = ","
     progress: Callable[[], float] = lambda: 0.0
 
 
@@ -115,6 +116,7 @@ def _open_csv(source: Source) -> Iterator[Table]:
                 rows=rows,
                 warnings=warnings,
                 encoding=encoding,
+                delimiter=delimiter,
                 progress=lambda: min(counting.count / total, 1.0),
             )
         finally:
