@@ -215,14 +215,17 @@ class _Pass:
         size = max(source.size, 1)
         now = writer.now
         with source.open() as raw:
+            # CountingReader: closing the buffer must not close the caller's file object.
+            first = converter.first_contacts(io.BufferedReader(CountingReader(raw), 1 << 20))
+        with source.open() as raw:
             counting = CountingReader(raw)
-            for table in converter.batches(io.BufferedReader(counting, 1 << 20)):
+            for offset, table in converter.batches(io.BufferedReader(counting, 1 << 20)):
                 n = table.num_rows
-                repeats = self._columnar_repeats(table)
+                repeats = self._columnar_repeats(table, offset, first)
                 columns = {name: pa.array([value] * n) for name, value in head.items()}
                 columns.update({name: table.column(name) for name in bulk.ROW_FIELDS})
                 columns["source"] = pa.array([Encounter.Source.IMPORT] * n)
-                columns["repeat_contact"] = pa.array(repeats, pa.bool_())
+                columns["repeat_contact"] = repeats
                 columns["import_batch_id"] = pa.array([self.batch.pk] * n, pa.int64())
                 columns["created_by_id"] = pa.array([writer.actor_id] * n, pa.int64())
                 stamp = pa.array([now] * n, pa.timestamp("us", tz="UTC"))
@@ -237,33 +240,15 @@ class _Pass:
                 if self.progress is not None:
                     self.progress(counting.count / size)
 
-    def _columnar_repeats(self, table: Any) -> list[bool]:
-        """_repeat_flags for a columnar batch: the same rule, over the rows with a person."""
+    def _columnar_repeats(self, table: Any, offset: int, first: Any) -> Any:
+        """Repeat-contact flags of a columnar batch: a row with a person that is not their
+        first contact (columnar.first_contacts)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        digests = table.column("person_digest")
-        flags = [False] * table.num_rows
-        keyed = pc.indices_nonzero(pc.not_equal(digests, "")).to_pylist()
-        if not keyed:
-            return flags
-        taken = pa.array(keyed)
-        received = pc.cast(pc.take(table.column("received_at"), taken), pa.int64()).to_pylist()
-        numbers = pc.take(table.column("incident_number"), taken).to_pylist()
-        first = self.first_contact
-        flips = self.flips
-        for position, digest, moment, number in zip(
-            keyed, pc.take(digests, taken).to_pylist(), received, numbers, strict=True
-        ):
-            earliest = first.get(digest)
-            if earliest is None:
-                first[digest] = (moment, number)
-            elif moment < earliest[0]:
-                flips.append(earliest[1])
-                first[digest] = (moment, number)
-            else:
-                flags[position] = True
-        return flags
+        positions = pa.array(range(offset, offset + table.num_rows), pa.int64())
+        keyed = pc.not_equal(table.column("person_digest"), "")
+        return pc.and_(keyed, pc.invert(pc.is_in(positions, value_set=first)))
 
     def _first_samples(
         self, source: Source, headers: list[str], mapping: Mapping[str, str]

@@ -155,15 +155,26 @@ class Encounter(models.Model):
     person_digest = models.CharField(max_length=64, blank=True)
     repeat_contact = models.BooleanField(default=False)
 
+    # Provenance only, never filtered on. No database constraint or index: on a million-row
+    # import each cost a check or an index entry per row (together ~3 s of the server's time,
+    # docs/benchmarks.md); Django still sets them NULL when a batch or a user is deleted.
     import_batch = models.ForeignKey(
         "encounters.EncounterImport",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="encounters",
+        db_constraint=False,
+        db_index=False,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -208,8 +219,11 @@ class Encounter(models.Model):
         indexes = [
             models.Index(fields=["agency", "received_date"], name="encounter_agency_date_idx"),
             models.Index(fields=["agency", "person_digest"], name="encounter_agency_person_idx"),
+            # Drafts only: complete records (all imported ones) add no entry.
             models.Index(
-                fields=["agency", "status", "-updated_at"], name="encounter_agency_draft_idx"
+                fields=["agency", "-updated_at"],
+                condition=Q(status="draft"),
+                name="encounter_agency_draft_idx",
             ),
         ]
 

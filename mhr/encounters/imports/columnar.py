@@ -86,8 +86,8 @@ class ColumnarConverter:
 
     # --- reading ----------------------------------------------------------------------------
 
-    def batches(self, stream: IO[bytes]) -> Iterator[Any]:
-        """Tables of the stored columns, batch by batch. Raises NotColumnar."""
+    def _raw_batches(self, stream: IO[bytes], fields: Sequence[str]) -> Iterator[Any]:
+        """The file's rows as batches of text columns (those of `fields`)."""
         import pyarrow as pa
         import pyarrow.csv as pcsv
 
@@ -100,7 +100,7 @@ class ColumnarConverter:
         parse = pcsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True)
         convert = pcsv.ConvertOptions(
             column_types={name: pa.string() for name in self.column_names},
-            include_columns=sorted(set(self.fields.values())),
+            include_columns=sorted({self.fields[name] for name in fields}),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         )
@@ -110,6 +110,7 @@ class ColumnarConverter:
             )
         except (pa.ArrowInvalid, pa.ArrowException) as exc:
             raise NotColumnar(str(exc)) from exc
+        rows = 0
         while True:
             try:
                 batch = reader.read_next_batch()
@@ -121,10 +122,63 @@ class ColumnarConverter:
                 raise NotColumnar(str(exc)) from exc
             if batch.num_rows == 0:
                 continue
-            self.rows += batch.num_rows
-            if self.rows > self.max_rows:
+            rows += batch.num_rows
+            if rows > self.max_rows:
                 raise NotColumnar("too many rows")
-            yield self.convert(batch)
+            yield batch
+
+    def batches(self, stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+        """(position of the batch's first row, table of the stored columns). Raises NotColumnar."""
+        for batch in self._raw_batches(stream, tuple(self.fields)):
+            offset = self.rows
+            self.rows += batch.num_rows
+            yield offset, self.convert(batch)
+
+    def first_contacts(self, stream: IO[bytes]) -> Any:
+        """The positions of the rows that are a person's first contact, read before the rows
+        are written, so each row's repeat-contact flag is final when it is stored.
+
+        The rule of encounters_recompute_repeats: a person's first contact is their earliest
+        call received, the earlier row of the file on a tie (ids follow the file). People are
+        told apart by their stripped key, which is what their digest is made of. Returns an
+        Arrow array of row positions ([] when the file has no person key column).
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if "person_key" not in self.fields:
+            return pa.array([], pa.int64())
+        keys, moments, positions = [], [], []
+        offset = 0
+        for batch in self._raw_batches(stream, ("person_key", "received_at")):
+            n = batch.num_rows
+            key = self._unique_text("person_key", batch.column(self.fields["person_key"]))
+            moment = self._moments("received_at", batch.column(self.fields["received_at"]))
+            keyed = pc.not_equal(key, "")
+            keys.append(pc.filter(key, keyed))
+            moments.append(pc.cast(pc.filter(moment, keyed), pa.int64()))
+            positions.append(pc.filter(pa.array(range(offset, offset + n), pa.int64()), keyed))
+            offset += n
+        if not keys:
+            return pa.array([], pa.int64())
+        people = pa.table(
+            {
+                "key": pa.concat_arrays(keys),
+                "moment": pa.concat_arrays(moments),
+                "position": pa.concat_arrays(positions),
+            }
+        )
+        if people.num_rows == 0:
+            return pa.array([], pa.int64())
+        order = pc.sort_indices(
+            people,
+            sort_keys=[("key", "ascending"), ("moment", "ascending"), ("position", "ascending")],
+        )
+        people = people.take(order)
+        sorted_keys = people.column("key").combine_chunks()
+        starts = pc.not_equal(sorted_keys.slice(1), sorted_keys.slice(0, len(sorted_keys) - 1))
+        first = pa.concat_arrays([pa.array([True]), starts])
+        return pc.filter(people.column("position").combine_chunks(), first)
 
     # --- converting -------------------------------------------------------------------------
 
