@@ -128,6 +128,8 @@ class _Pass:
         self.exact_repeats = False
         self.first_contact: dict[str, tuple[datetime.datetime, str]] = {}
         self.flips: list[str] = []
+        # Columnar path: the daily and monthly minutes rows it counted (DailyTally.finish).
+        self.tallied: tuple[Any, Any] | None = None
 
     def run(self, source: Source) -> ImportOutcome:
         # An agency with no records yet has nothing to compare with: skip the look-ups. (Rows
@@ -193,7 +195,7 @@ class _Pass:
                     writer.abandon()
         except columnar.NotColumnar as exc:
             logger.info("Import %s: row by row (%s)", self.batch.pk, str(exc)[:200])
-            self.first_contact, self.flips, self.dates = {}, [], set()
+            self.first_contact, self.flips, self.dates, self.tallied = {}, [], set(), None
             return None
         outcome = self.outcome
         outcome.headers = headers
@@ -211,6 +213,9 @@ class _Pass:
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        from mhr.encounters import stats
+
+        tally = columnar.DailyTally(stats.MEASURES, stats.DISPOSITION_COLUMNS)
         head = {"agency_id": self.agency.pk, "status": Encounter.Status.COMPLETE}
         size = max(source.size, 1)
         now = writer.now
@@ -228,7 +233,8 @@ class _Pass:
                 columns["repeat_contact"] = repeats
                 columns["import_batch_id"] = pa.array([self.batch.pk] * n, pa.int64())
                 columns["created_by_id"] = pa.array([writer.actor_id] * n, pa.int64())
-                stamp = pa.array([now] * n, pa.timestamp("us", tz="UTC"))
+                # One constant, formatted once (csv_bytes would format it for every row).
+                stamp = pa.repeat(pa.scalar(now.isoformat()), n)
                 columns["created_at"] = columns["updated_at"] = stamp
                 columns["version"] = pa.array([1] * n, pa.int32())
                 writer.write_csv(
@@ -236,9 +242,11 @@ class _Pass:
                         pa.table({name: columns[name] for name in bulk.INSERT_COLUMNS})
                     )
                 )
+                tally.add(table, repeats)
                 self.dates.update(pc.unique(table.column("received_date")).to_pylist())
                 if self.progress is not None:
                     self.progress(counting.count / size)
+        self.tallied = tally.finish()
 
     def _columnar_repeats(self, table: Any, offset: int, first: Any) -> Any:
         """Repeat-contact flags of a columnar batch: a row with a person that is not their
@@ -246,9 +254,10 @@ class _Pass:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        positions = pa.array(range(offset, offset + table.num_rows), pa.int64())
-        keyed = pc.not_equal(table.column("person_digest"), "")
-        return pc.and_(keyed, pc.invert(pc.is_in(positions, value_set=first)))
+        if first is None:
+            return pa.nulls(table.num_rows, pa.bool_()).fill_null(False)
+        keyed = pc.not_equal(table.column("person_digest"), columnar.lit(""))
+        return pc.and_(keyed, pc.invert(first.slice(offset, table.num_rows)))
 
     def _first_samples(
         self, source: Source, headers: list[str], mapping: Mapping[str, str]
@@ -463,7 +472,13 @@ class _Pass:
             # months are refreshed too; an agency that had no records has only this file's dates.
             people = self.digests if self.had_records else set()
             with bulk.timed("rollup refresh"):
-                _refresh_rollups(self.agency, self.dates, people)
+                if self.tallied is not None:
+                    from mhr.encounters.rollups import rollup_load_days
+
+                    daily, minutes = self.tallied
+                    rollup_load_days(agency=self.agency, daily=daily, minutes=minutes)
+                else:
+                    _refresh_rollups(self.agency, self.dates, people)
         audit_record(
             event_type=AuditEvent.EventType.ENCOUNTERS_IMPORTED,
             actor=self.actor,

@@ -543,6 +543,10 @@ class EncounterDailyCount(RollupMeasures):
     district = models.CharField(max_length=60, blank=True)
     flagged = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
     cit = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
+    # The day's minutes-on-scene bands (EncounterMinutesCount's), {"lower bound": count}, for
+    # the edges' medians. One value per daily row: a row per band came to 0.75 rows per record
+    # and was most of the cost of refreshing after a large import.
+    minutes_bands = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -555,34 +559,6 @@ class EncounterDailyCount(RollupMeasures):
 
     def __str__(self) -> str:
         return f"Counts for {self.agency_id} on {self.day:%Y-%m-%d}"
-
-
-class EncounterDailyMinutesCount(models.Model):
-    """EncounterMinutesCount by local day (same bands), for the edges' medians."""
-
-    agency = models.ForeignKey(
-        "accounts.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    day = models.DateField()
-    call_source = models.CharField(max_length=20)
-    district = models.CharField(max_length=60, blank=True)
-    flagged = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
-    cit = models.CharField(max_length=7, choices=TRISTATE_CHOICES)
-    bucket = models.PositiveSmallIntegerField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            # `count` included: PostgreSQL answers the edge read from the index alone.
-            models.UniqueConstraint(
-                fields=["agency", "day", "call_source", "district", "flagged", "cit", "bucket"],
-                include=["count"],
-                name="encounters_daily_minutes_unique",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Minutes band {self.bucket} for {self.agency_id} on {self.day:%Y-%m-%d}"
 
 
 class EncounterNationalMonthlyCount(models.Model):

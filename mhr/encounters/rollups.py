@@ -2,7 +2,7 @@
 
 Per agency: EncounterMonthlyCount and EncounterMinutesCount by local month (and the minutes summed
 over districts, EncounterMinutesAllDistrictsCount, the dashboard's usual read), EncounterDailyCount
-and EncounterDailyMinutesCount by local day (for the part-months at a period's edges).
+by local day with its minutes bands in one JSON value (for the part-months at a period's edges).
 `rollup_refresh` recounts the daily rows of the days whose records changed (of their whole months
 when many days changed) and then the monthly rows of those months: it deletes their rows and
 inserts them again from one INSERT ... SELECT per table, built from the same aggregate
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum, Value
@@ -35,7 +36,6 @@ from mhr.encounters import stats
 from mhr.encounters.models import (
     Encounter,
     EncounterDailyCount,
-    EncounterDailyMinutesCount,
     EncounterMinutesAllDistrictsCount,
     EncounterMinutesCount,
     EncounterMonthlyCount,
@@ -49,7 +49,6 @@ AGENCY_ROLLUP_MODELS = (
     EncounterMinutesCount,
     EncounterMinutesAllDistrictsCount,
     EncounterDailyCount,
-    EncounterDailyMinutesCount,
 )
 NATIONAL_ROLLUP_MODELS = (EncounterNationalMonthlyCount, EncounterNationalMinutesCount)
 
@@ -153,8 +152,7 @@ def _refresh_days(
     month). Many days (an import) are recounted as whole months, one range per month.
     """
     where = _months_q(months, "day") if days is None else _days_q(days, "day")
-    for model in (EncounterDailyCount, EncounterDailyMinutesCount):
-        model.objects.filter(where, agency=agency).delete()
+    EncounterDailyCount.objects.filter(where, agency=agency).delete()
     records = (
         stats.complete_records()
         .filter(
@@ -165,20 +163,118 @@ def _refresh_days(
         .annotate(day=F("received_date"))
     )
     measures = stats.record_measures()
-    _insert_select(
-        EncounterDailyCount,
-        (*_DAY_KEYS, *measures),
+    _insert_daily(
         records.values(*_DAY_KEYS).annotate(**measures).order_by(),
-    )
-    _insert_select(
-        EncounterDailyMinutesCount,
-        (*_DAY_KEYS, "bucket", "count"),
+        tuple(measures),
         records.filter(minutes_on_scene__isnull=False)
         .annotate(bucket=stats.bucket_expression())
         .values(*_DAY_KEYS, "bucket")
         .annotate(count=Count("id"))
         .order_by(),
     )
+
+
+# JSON object aggregate of each engine.
+_JSON_AGG = {"postgresql": "jsonb_object_agg", "sqlite": "json_group_object"}
+
+
+def _insert_daily(counts, measures: tuple[str, ...], bands) -> None:
+    """INSERT the daily rows: `counts` (rows of _DAY_KEYS and the measures) joined with their
+    minutes bands folded into one JSON value (`bands`: rows of _DAY_KEYS, bucket, count)."""
+    counts_sql, counts_params = counts.query.sql_with_params()
+    bands_sql, bands_params = bands.query.sql_with_params()
+    quote = connection.ops.quote_name
+    table = quote(EncounterDailyCount._meta.db_table)
+    keys = ", ".join(quote(key) for key in _DAY_KEYS)
+    joined = " AND ".join(f"c.{quote(key)} = b.{quote(key)}" for key in _DAY_KEYS)
+    columns = (*_DAY_KEYS, *measures)
+    aggregate = _JSON_AGG[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}, "  # noqa: S608 # nosec B608 # names from model metadata and our constants; values are parameters
+            f"{quote('minutes_bands')}) SELECT {', '.join(f'c.{quote(c)}' for c in columns)}, "
+            f"COALESCE(b.counts, '{{}}') FROM ({counts_sql}) c LEFT JOIN ("
+            f"SELECT {keys}, {aggregate}(CAST(counted.{quote('bucket')} AS TEXT), "
+            f"counted.{quote('count')}) AS counts FROM ({bands_sql}) counted GROUP BY {keys}"
+            f") b ON {joined} WHERE true",
+            (*counts_params, *bands_params),
+        )
+
+
+def _months_from_days(agency: Agency, months: set[datetime.date] | None) -> None:
+    """EncounterMonthlyCount of `months` summed from the daily rows, and the minutes summed over
+    districts from EncounterMinutesCount (which must be current)."""
+    measures = {
+        **{name: Sum(name) for name in stats.MEASURES},
+        "min_date": Min("day"),
+        "max_date": Max("day"),
+    }
+    _insert_select(
+        EncounterMonthlyCount,
+        (*_KEYS, *measures),
+        EncounterDailyCount.objects.filter(_months_q(months, "day"), agency=agency)
+        .annotate(month=TruncMonth("day"))
+        .values(*_KEYS)
+        .annotate(**measures)
+        .order_by(),
+    )
+    _insert_select(
+        EncounterMinutesAllDistrictsCount,
+        (*_ALL_DISTRICTS_KEYS, "bucket", "count"),
+        EncounterMinutesCount.objects.filter(_months_q(months, "month"), agency=agency)
+        .values(*_ALL_DISTRICTS_KEYS, "bucket")
+        .annotate(count=Sum("count"))
+        .order_by(),
+    )
+
+
+def _minutes_from_records(agency: Agency, months: set[datetime.date] | None) -> None:
+    """EncounterMinutesCount of `months` (None: all) counted from the records."""
+    _insert_select(
+        EncounterMinutesCount,
+        (*_KEYS, "bucket", "count"),
+        stats.complete_records()
+        .filter(_months_q(months, "received_date"), agency=agency, minutes_on_scene__isnull=False)
+        .annotate(bucket=stats.bucket_expression())
+        .values(*_KEYS, "bucket")
+        .annotate(count=Count("id"))
+        .order_by(),
+    )
+
+
+def _minutes_from_days(agency: Agency, months: set[datetime.date] | None) -> None:
+    """EncounterMinutesCount of `months` (None: all) summed from the daily rows' bands."""
+    quote = connection.ops.quote_name
+    daily = quote(EncounterDailyCount._meta.db_table)
+    target = quote(EncounterMinutesCount._meta.db_table)
+    params: list = [agency.pk]
+    where = f"d.{quote('agency_id')} = %s"
+    if months is not None:
+        ranges = []
+        for month in sorted(months):
+            ranges.append(f"(d.{quote('day')} >= %s AND d.{quote('day')} < %s)")
+            params += [month, stats._next_month(month)]
+        where += f" AND ({' OR '.join(ranges) or 'FALSE'})"
+    if connection.vendor == "postgresql":
+        month = f"CAST(date_trunc('month', d.{quote('day')}) AS date)"
+        bands = f"CROSS JOIN LATERAL jsonb_each_text(d.{quote('minutes_bands')}) band"
+    else:
+        month = f"date(d.{quote('day')}, 'start of month')"
+        bands = f", json_each(d.{quote('minutes_bands')}) band"
+    keys = ", ".join(f"d.{quote(key)}" for key in _KEYS if key not in ("month",))
+    names = ", ".join(quote(column) for column in (*_KEYS, "bucket", "count"))
+    columns = (
+        f"d.{quote('agency_id')}, {month}, "
+        + ", ".join(f"d.{quote(key)}" for key in _KEYS[2:])
+        + ", CAST(band.key AS INTEGER)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {target} ({names}) SELECT {columns}, "  # noqa: S608 # nosec B608 # names from model metadata and our constants; values are parameters
+            f"SUM(CAST(band.value AS INTEGER)) FROM {daily} d {bands} WHERE {where} "
+            f"GROUP BY {keys}, {month}, CAST(band.key AS INTEGER)",
+            params,
+        )
 
 
 def minutes_all_districts_rebuild() -> None:
@@ -252,38 +348,13 @@ def rollup_refresh(
             EncounterMinutesAllDistrictsCount,
         ):
             model.objects.filter(_months_q(months, "month"), agency=agency).delete()
-        month_of_day = {"month": TruncMonth("day")}
-        measures = {
-            **{name: Sum(name) for name in stats.MEASURES},
-            "min_date": Min("day"),
-            "max_date": Max("day"),
-        }
-        _insert_select(
-            EncounterMonthlyCount,
-            (*_KEYS, *measures),
-            EncounterDailyCount.objects.filter(_months_q(months, "day"), agency=agency)
-            .annotate(**month_of_day)
-            .values(*_KEYS)
-            .annotate(**measures)
-            .order_by(),
-        )
-        _insert_select(
-            EncounterMinutesCount,
-            (*_KEYS, "bucket", "count"),
-            EncounterDailyMinutesCount.objects.filter(_months_q(months, "day"), agency=agency)
-            .annotate(**month_of_day)
-            .values(*_KEYS, "bucket")
-            .annotate(count=Sum("count"))
-            .order_by(),
-        )
-        _insert_select(
-            EncounterMinutesAllDistrictsCount,
-            (*_ALL_DISTRICTS_KEYS, "bucket", "count"),
-            EncounterMinutesCount.objects.filter(_months_q(months, "month"), agency=agency)
-            .values(*_ALL_DISTRICTS_KEYS, "bucket")
-            .annotate(count=Sum("count"))
-            .order_by(),
-        )
+        if few:
+            _minutes_from_days(agency, months)
+        else:
+            # Whole months (an import): counting the records is quicker than unpacking every
+            # daily row's bands (2.5 s against 4.2 s for a million records).
+            _minutes_from_records(agency, months)
+        _months_from_days(agency, months)
         if national:
             _national_add(months, Q(agency=agency), 1)
             # Months and bands that no agency has any more leave no empty national rows.
@@ -294,6 +365,42 @@ def rollup_refresh(
                 _months_q(months, "month"), count=0
             ).delete()
     return -1 if months is None else len(months)
+
+
+def rollup_load_days(*, agency: Agency, daily: Any, minutes: Any) -> int:
+    """Store the daily rows and monthly minutes rows a bulk load counted itself (the columnar
+    import, imports/columnar.DailyTally), then sum everything else from them as rollup_refresh
+    does. Only for an agency that had no records: nothing of its own is subtracted first.
+
+    `daily`, `minutes`: Arrow tables (day, call_source, district, flagged, cit, measures...,
+    minutes_bands) and (month, call_source, district, flagged, cit, bucket, count).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from mhr.encounters.imports.columnar import csv_bytes
+
+    if daily is None or daily.num_rows == 0:
+        return 0
+    with transaction.atomic():
+        list(Agency.objects.select_for_update().filter(pk=agency.pk).values_list("pk"))
+        _lock_national()
+        for model, table in ((EncounterDailyCount, daily), (EncounterMinutesCount, minutes)):
+            table = table.add_column(
+                0, "agency_id", pa.repeat(pa.scalar(agency.pk, pa.int64()), table.num_rows)
+            )
+            quote = connection.ops.quote_name
+            names = ", ".join(quote(name) for name in table.column_names)
+            with connection.cursor() as cursor:
+                with cursor.cursor.copy(
+                    f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN (FORMAT CSV)"  # noqa: S608
+                ) as copy:
+                    copy.write(csv_bytes(table))
+        days = pc.unique(daily.column("day")).to_pylist()
+        months = {day.replace(day=1) for day in days}
+        _months_from_days(agency, months)
+        _national_add(months, Q(agency=agency), 1)
+    return len(months)
 
 
 def national_rebuild() -> None:

@@ -360,7 +360,8 @@ def person_digester(*, agency: Agency) -> Any:
         text = person_key.strip()
         if not text:
             return ""
-        return hmac.new(key, (prefix + text).encode(), hashlib.sha256).hexdigest()
+        # The one-shot C HMAC: a quarter of hmac.new(...).hexdigest()'s cost, same digest.
+        return hmac.digest(key, (prefix + text).encode(), "sha256").hex()
 
     return digest
 

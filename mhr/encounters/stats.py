@@ -54,7 +54,7 @@ code in the order of their choices, zeros included.
 Speed. Counting a large agency's records on every page view is too slow, so rollups.py keeps
 the same measures per agency, filter dimension and local month (EncounterMonthlyCount and
 EncounterMinutesCount, with the first and last date each row counted) and local day
-(EncounterDailyCount, EncounterDailyMinutesCount); without a district filter the minute bands
+(EncounterDailyCount, with each day's minutes bands); without a district filter the minute bands
 come from EncounterMinutesAllDistrictsCount (the same summed over districts, a sixth of the rows
 for a large agency). Whole months are read from the monthly rows, the days of a part-month at an
 edge from the daily rows; the records themselves are never read. A part-month still comes from
@@ -87,7 +87,6 @@ from mhr.accounts.models import Agency
 from mhr.encounters.models import (
     Encounter,
     EncounterDailyCount,
-    EncounterDailyMinutesCount,
     EncounterMinutesAllDistrictsCount,
     EncounterMinutesCount,
     EncounterMonthlyCount,
@@ -353,12 +352,11 @@ def _daily_rows(scope: Q, filters: dict[str, str], ranges: list) -> tuple[list, 
         .annotate(**{name: Sum(name) for name in MEASURES})
         .order_by()
     )
-    minutes = list(
-        EncounterDailyMinutesCount.objects.filter(where)
-        .values("bucket")
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
+    bands: dict[int, int] = {}
+    for counts in EncounterDailyCount.objects.filter(where).values_list("minutes_bands", flat=True):
+        for bucket, n in (counts or {}).items():
+            bands[int(bucket)] = bands.get(int(bucket), 0) + int(n)
+    minutes = [{"bucket": bucket, "n": n} for bucket, n in bands.items()]
     return grouped, minutes
 
 

@@ -15,7 +15,6 @@ from mhr.encounters import stats
 from mhr.encounters.models import (
     Encounter,
     EncounterDailyCount,
-    EncounterDailyMinutesCount,
     EncounterMinutesAllDistrictsCount,
     EncounterMonthlyCount,
     EncounterNationalMonthlyCount,
@@ -363,7 +362,6 @@ def test_the_migration_builds_the_new_rows_from_existing_data(agency_a, agency_b
     # As on a database from before the daily and all-district rows existed.
     for model in (
         EncounterDailyCount,
-        EncounterDailyMinutesCount,
         EncounterMinutesAllDistrictsCount,
     ):
         model.objects.all().delete()
