@@ -218,7 +218,6 @@ class _Pass:
         tally = columnar.DailyTally(stats.MEASURES, stats.DISPOSITION_COLUMNS)
         head = {"agency_id": self.agency.pk, "status": Encounter.Status.COMPLETE}
         size = max(source.size, 1)
-        now = writer.now
         with source.open() as raw:
             # CountingReader: closing the buffer must not close the caller's file object.
             first = converter.first_contacts(io.BufferedReader(CountingReader(raw), 1 << 20))
@@ -233,15 +232,8 @@ class _Pass:
                 columns["repeat_contact"] = repeats
                 columns["import_batch_id"] = pa.array([self.batch.pk] * n, pa.int64())
                 columns["created_by_id"] = pa.array([writer.actor_id] * n, pa.int64())
-                # One constant, formatted once (csv_bytes would format it for every row).
-                stamp = pa.repeat(pa.scalar(now.isoformat()), n)
-                columns["created_at"] = columns["updated_at"] = stamp
                 columns["version"] = pa.array([1] * n, pa.int32())
-                writer.write_csv(
-                    columnar.csv_bytes(
-                        pa.table({name: columns[name] for name in bulk.INSERT_COLUMNS})
-                    )
-                )
+                writer.write_csv(columnar.csv_bytes(pa.table(columns)), list(columns))
                 tally.add(table, repeats)
                 self.dates.update(pc.unique(table.column("received_date")).to_pylist())
                 if self.progress is not None:

@@ -15,6 +15,7 @@ import zoneinfo
 import pyarrow as pa
 import pytest
 from django.db import connection
+from django.utils import timezone
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -238,6 +239,12 @@ def test_a_file_is_stored_alike_both_ways(agency_a, agency_b, alice, carol, monk
     record = Encounter.objects.get(agency=agency_a, incident_number="X-1")
     assert record.final_call_type == "WELFARE\nCHECK"
     assert record.received_at == datetime.datetime(2025, 3, 9, 10, 30, tzinfo=datetime.UTC)
+    # Created and updated when the import ran (the database default, one value for the file).
+    stamps = set(Encounter.objects.filter(agency=agency_a).values_list("created_at", "updated_at"))
+    assert len(stamps) == 1
+    created, updated = stamps.pop()
+    assert created == updated
+    assert abs(timezone.now() - created) < datetime.timedelta(minutes=5)
     # Both agencies' pre-aggregated counts are the same counts.
     assert _agency_rollups(agency_a) == _agency_rollups(agency_b)
     assert Encounter.objects.filter(agency=agency_a, repeat_contact=True).count() > 100
