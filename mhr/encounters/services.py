@@ -100,12 +100,21 @@ def encounters_recompute_repeats(*, agency: Agency, digests: set[str]) -> int:
     digests = {d for d in digests if d}
     if not digests:
         return 0
-    rows = Encounter.objects.filter(agency=agency, person_digest__in=digests)
-    earlier = Encounter.objects.filter(
-        agency=agency, person_digest=OuterRef("person_digest"), status=Encounter.Status.COMPLETE
-    ).filter(
-        Q(received_at__lt=OuterRef("received_at"))
-        | Q(received_at=OuterRef("received_at"), pk__lt=OuterRef("pk"))
+    # exclude(person_digest=""): lets PostgreSQL use the partial (agency, person) index.
+    rows = Encounter.objects.filter(agency=agency, person_digest__in=digests).exclude(
+        person_digest=""
+    )
+    earlier = (
+        Encounter.objects.filter(
+            agency=agency,
+            person_digest=OuterRef("person_digest"),
+            status=Encounter.Status.COMPLETE,
+        )
+        .exclude(person_digest="")
+        .filter(
+            Q(received_at__lt=OuterRef("received_at"))
+            | Q(received_at=OuterRef("received_at"), pk__lt=OuterRef("pk"))
+        )
     )
     changed = 0
     for repeat in (True, False):

@@ -321,3 +321,37 @@ def test_unmapped_fields_get_the_row_by_row_defaults():
     )
     assert [row[name] for name in bulk.ROW_FIELDS] == expected
     assert schema.BY_NAME["call_source"].kind == schema.CHOICE
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_person_look_ups_can_use_the_partial_person_index(agency_a):
+    """The (agency, person) index leaves out records without a person key; every query that
+    looks people up must say so, or PostgreSQL cannot use it (a full scan of the agency)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from mhr.encounters.rollups import rollup_refresh
+    from mhr.encounters.services import encounters_recompute_repeats
+
+    digests = {"a" * 64, "b" * 64}
+    with CaptureQueriesContext(connection) as captured:
+        encounters_recompute_repeats(agency=agency_a, digests=digests)
+        rollup_refresh(agency=agency_a, dates=[datetime.date(2025, 1, 5)], digests=digests)
+    lookups = [
+        query["sql"]
+        for query in captured.captured_queries
+        if '"encounters_encounter"."person_digest" IN' in query["sql"]
+    ]
+    assert len(lookups) == 3, lookups
+    for sql in lookups:
+        # The index's own predicate, stated (Django writes the exclude as NOT (... = '')).
+        assert """NOT ("encounters_encounter"."person_digest" = '')""" in sql, sql
+    # And stated that way, PostgreSQL can use the index (here with nothing else allowed).
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("DROP INDEX encounter_agency_date_idx")
+        for sql in lookups:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "encounter_agency_person_idx" in plan, plan
