@@ -161,10 +161,11 @@ class _Pass:
             )
             if issues:
                 return None
-            headers, warnings, delimiter = (
+            headers, warnings, delimiter, encoding = (
                 list(table.headers),
                 table.warnings,
                 table.delimiter,
+                table.encoding,
             )
         converter = columnar.ColumnarConverter(
             headers=headers,
@@ -204,7 +205,7 @@ class _Pass:
         self.writer = writer
         self.exact_repeats = True
         self.counts.update(rows=converter.rows, new=converter.rows)
-        self.outcome.samples.extend(self._first_samples(source, headers, mapping))
+        self.outcome.samples.extend(self._first_samples(source, headers, mapping, encoding))
         return self._done()
 
     def _columnar_rows(
@@ -220,7 +221,8 @@ class _Pass:
         size = max(source.size, 1)
         with source.open() as raw:
             # CountingReader: closing the buffer must not close the caller's file object.
-            first = converter.first_contacts(io.BufferedReader(CountingReader(raw), 1 << 20))
+            with bulk.timed("first contacts (pre-pass)"):
+                first = converter.first_contacts(io.BufferedReader(CountingReader(raw), 1 << 20))
         with source.open() as raw:
             counting = CountingReader(raw)
             for offset, table in converter.batches(io.BufferedReader(counting, 1 << 20)):
@@ -238,7 +240,8 @@ class _Pass:
                 self.dates.update(pc.unique(table.column("received_date")).to_pylist())
                 if self.progress is not None:
                     self.progress(counting.count / size)
-        self.tallied = tally.finish()
+        with bulk.timed("daily rows counted (client)"):
+            self.tallied = tally.finish()
 
     def _columnar_repeats(self, table: Any, offset: int, first: Any) -> Any:
         """Repeat-contact flags of a columnar batch: a row with a person that is not their
@@ -252,11 +255,11 @@ class _Pass:
         return pc.and_(keyed, pc.invert(first.slice(offset, table.num_rows)))
 
     def _first_samples(
-        self, source: Source, headers: list[str], mapping: Mapping[str, str]
+        self, source: Source, headers: list[str], mapping: Mapping[str, str], encoding: str
     ) -> list[dict[str, Any]]:
         """The preview's sample rows, read the row-by-row way (row numbers as it counts them)."""
         samples: list[dict[str, Any]] = []
-        with open_table(source) as table:
+        with open_table(source, encoding=encoding) as table:
             converter = NativeConverter(headers, dict(mapping), self.tz)
             rows = itertools.islice(table.rows, SAMPLE_SIZE)
             for number, values in converter.records(rows, IssueList(), IssueList()):

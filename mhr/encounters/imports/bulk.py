@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import queue
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -180,6 +182,7 @@ class Writer:
         # The open COPY into the table (PostgreSQL), kept across batches of new rows.
         self._copy: Any = None
         self._copy_exit: contextlib.ExitStack | None = None
+        self._sender: _Sender | None = None
 
     def write(self, rows: Sequence[Sequence[Any]]) -> None:
         """Insert or update: rows that may match a stored record (ON CONFLICT)."""
@@ -226,7 +229,8 @@ class Writer:
     def write_csv(self, data: memoryview, columns: Sequence[str]) -> None:
         """Insert new rows given as CSV of `columns` (the columnar path: Arrow writes the CSV in
         C++ and the server parses it, so no Python runs per row). Columns left out take their
-        database default."""
+        database default. A thread sends the data, so the caller converts the next batch while
+        the server inserts this one."""
         with timed("COPY new rows"):
             if self._copy is None:
                 stack = contextlib.ExitStack()
@@ -238,19 +242,32 @@ class Writer:
                     )
                 )
                 self._copy_exit = stack
-            self._copy.write(data)
+                self._sender = _Sender(self._copy)
+            self._sender.put(data)
 
     def finish(self) -> None:
         """End the open COPY (the server has then inserted every row sent)."""
         if self._copy_exit is not None:
             stack, self._copy_exit, self._copy = self._copy_exit, None, None
+            sender, self._sender = self._sender, None
             with timed("COPY new rows"):
+                if sender is not None:
+                    try:
+                        sender.close()
+                    except BaseException:
+                        with contextlib.suppress(Exception):
+                            stack.__exit__(RuntimeError, RuntimeError("import stopped"), None)
+                        raise
                 stack.close()
 
     def abandon(self) -> None:
         """End the open COPY after a failure (the transaction is being rolled back)."""
         if self._copy_exit is not None:
             stack, self._copy_exit, self._copy = self._copy_exit, None, None
+            sender, self._sender = self._sender, None
+            if sender is not None:
+                with contextlib.suppress(BaseException):
+                    sender.close()
             with contextlib.suppress(Exception):
                 stack.__exit__(RuntimeError, RuntimeError("import stopped"), None)
 
@@ -339,6 +356,44 @@ class Writer:
             ],
             batch_size=1000,
         )
+
+
+class _Sender:
+    """Writes COPY data from a thread (psycopg releases the GIL while it waits on the socket).
+
+    The caller hands over at most QUEUE batches ahead; an error in the thread (a duplicate key,
+    say) is raised to the caller at its next hand-over or at close."""
+
+    QUEUE = 4
+
+    def __init__(self, copy: Any) -> None:
+        self.copy = copy
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=self.QUEUE)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="mhr-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            data = self.queue.get()
+            if data is None:
+                return
+            if self.error is None:
+                try:
+                    self.copy.write(data)
+                except BaseException as exc:  # handed to the caller
+                    self.error = exc
+
+    def put(self, data: Any) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(data)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def row_changes(before: Sequence[Any], after: Sequence[Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+import functools
 import io
 import itertools
 from collections.abc import Callable, Iterator
@@ -73,18 +74,27 @@ def check_size(source: Source) -> None:
 
 
 @contextlib.contextmanager
-def open_table(source: Source) -> Iterator[Table]:
-    """Open a CSV or XLSX file (told apart by content). Raises ImportFileError only."""
+def open_table(source: Source, *, encoding: str = "") -> Iterator[Table]:
+    """Open a CSV or XLSX file (told apart by content). Raises ImportFileError only.
+
+    `encoding`: a CSV's encoding as an earlier open_table of the same file found it, to skip
+    finding it again (which reads the whole file)."""
     check_size(source)
     with open_spreadsheet(
-        source, noun="encounters", open_xlsx=_open_xlsx, open_csv=_open_csv
+        source,
+        noun="encounters",
+        open_xlsx=_open_xlsx,
+        open_csv=functools.partial(_open_csv, encoding=encoding),
     ) as table:
         yield table
 
 
 @contextlib.contextmanager
-def _open_csv(source: Source) -> Iterator[Table]:
-    encoding, warnings = roster_csv.detect_encoding(source)
+def _open_csv(source: Source, *, encoding: str = "") -> Iterator[Table]:
+    if encoding:
+        warnings = IssueList()
+    else:
+        encoding, warnings = roster_csv.detect_encoding(source)
     with source.open() as raw:
         counting = CountingReader(raw)
         text = io.TextIOWrapper(io.BufferedReader(counting, CHUNK), encoding=encoding, newline="")
