@@ -184,7 +184,10 @@ class _Pass:
             else None,
         )
         try:
-            with transaction.atomic():
+            with transaction.atomic(), connection.cursor() as cursor:
+                # Foreign keys checked as each COPY statement ends (bulk._Sender), beside the
+                # conversion, rather than all at commit; set back before anything else runs.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 try:
                     self._columnar_rows(source, converter, writer)
                     writer.finish()
@@ -194,6 +197,8 @@ class _Pass:
                     raise columnar.NotColumnar(str(exc)) from exc
                 finally:
                     writer.abandon()
+                # (A rolled-back savepoint restores the mode by itself.)
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         except columnar.NotColumnar as exc:
             logger.info("Import %s: row by row (%s)", self.batch.pk, str(exc)[:200])
             self.first_contact, self.flips, self.dates, self.tallied = {}, [], set(), None
@@ -448,9 +453,16 @@ class _Pass:
         touched = self.counts["new"] + self.counts["updated"]
         if touched > ANALYZE_ROWS and connection.vendor == "postgresql":
             # Fresh planner statistics, so the next import's look-ups and the dashboards plan
-            # well on a table that just grew (ANALYZE samples; it is cheap).
-            with bulk.timed("ANALYZE"), connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {Encounter._meta.db_table}")
+            # well on a table that just grew (ANALYZE samples; it is cheap). Nothing later in a
+            # columnar import reads the records, so there it runs after the commit, in the
+            # background; the row-by-row path's own repeat and rollup queries need it now.
+            if self.tallied is not None:
+                from mhr.encounters.tasks import encounters_analyze_task
+
+                transaction.on_commit(encounters_analyze_task.enqueue)
+            else:
+                with bulk.timed("ANALYZE"), connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {Encounter._meta.db_table}")
         if touched:
             if self.exact_repeats:
                 # Flags were written with the rows; only first contacts overtaken change.

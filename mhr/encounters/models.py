@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from mhr.core.indexes import HashIndexOnPostgres
+
 
 class Encounter(models.Model):
     """One contact between the agency and a person in crisis. Agency-owned."""
@@ -221,13 +223,14 @@ class Encounter(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "received_date"], name="encounter_agency_date_idx"),
-            # Records with a person key only (about 70 %): the index is the costliest one to
-            # keep, its keys being long and random. Queries state `person_digest <> ''` (an
-            # exclude) so PostgreSQL can use it; tests check the plans.
-            models.Index(
-                fields=["agency", "person_digest"],
+            # Repeat contacts look people up by digest (digests differ between agencies). The
+            # costliest index to keep, its keys being long and random: so a hash index (on
+            # PostgreSQL), of records with a person key only (about 70 %). Queries state
+            # `person_digest <> ''` (an exclude) so PostgreSQL can use it; tests check the plans.
+            HashIndexOnPostgres(
+                fields=["person_digest"],
                 condition=~Q(person_digest=""),
-                name="encounter_agency_person_idx",
+                name="encounter_person_digest_idx",
             ),
             # Drafts only: complete records (all imported ones) add no entry.
             models.Index(

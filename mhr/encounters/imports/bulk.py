@@ -183,6 +183,7 @@ class Writer:
         self._copy: Any = None
         self._copy_exit: contextlib.ExitStack | None = None
         self._sender: _Sender | None = None
+        self._sender_exit: contextlib.ExitStack | None = None
 
     def write(self, rows: Sequence[Sequence[Any]]) -> None:
         """Insert or update: rows that may match a stored record (ON CONFLICT)."""
@@ -229,45 +230,47 @@ class Writer:
     def write_csv(self, data: memoryview, columns: Sequence[str]) -> None:
         """Insert new rows given as CSV of `columns` (the columnar path: Arrow writes the CSV in
         C++ and the server parses it, so no Python runs per row). Columns left out take their
-        database default. A thread sends the data, so the caller converts the next batch while
-        the server inserts this one."""
+        database default. A thread sends the data (_Sender), so the caller converts the next
+        batch while the server inserts this one."""
         with timed("COPY new rows"):
-            if self._copy is None:
+            if self._sender is None:
                 stack = contextlib.ExitStack()
                 cursor = stack.enter_context(connection.cursor())
                 names = ", ".join(_q(c) for c in columns)
-                self._copy = stack.enter_context(
-                    cursor.cursor.copy(
-                        f"COPY {self.table} ({names}) FROM STDIN (FORMAT CSV)"  # noqa: S608
-                    )
+                self._sender = _Sender(
+                    cursor.cursor,
+                    f"COPY {self.table} ({names}) FROM STDIN (FORMAT CSV)",  # noqa: S608
                 )
-                self._copy_exit = stack
-                self._sender = _Sender(self._copy)
+                self._sender_exit = stack
             self._sender.put(data)
 
     def finish(self) -> None:
         """End the open COPY (the server has then inserted every row sent)."""
+        if self._sender is not None:
+            sender, self._sender = self._sender, None
+            stack, self._sender_exit = self._sender_exit, None
+            with timed("COPY new rows"):
+                try:
+                    sender.close()
+                finally:
+                    if stack is not None:
+                        stack.close()
         if self._copy_exit is not None:
             stack, self._copy_exit, self._copy = self._copy_exit, None, None
-            sender, self._sender = self._sender, None
             with timed("COPY new rows"):
-                if sender is not None:
-                    try:
-                        sender.close()
-                    except BaseException:
-                        with contextlib.suppress(Exception):
-                            stack.__exit__(RuntimeError, RuntimeError("import stopped"), None)
-                        raise
                 stack.close()
 
     def abandon(self) -> None:
         """End the open COPY after a failure (the transaction is being rolled back)."""
+        if self._sender is not None:
+            sender, self._sender = self._sender, None
+            stack, self._sender_exit = self._sender_exit, None
+            sender.abort()
+            if stack is not None:
+                with contextlib.suppress(Exception):
+                    stack.close()
         if self._copy_exit is not None:
             stack, self._copy_exit, self._copy = self._copy_exit, None, None
-            sender, self._sender = self._sender, None
-            if sender is not None:
-                with contextlib.suppress(BaseException):
-                    sender.close()
             with contextlib.suppress(Exception):
                 stack.__exit__(RuntimeError, RuntimeError("import stopped"), None)
 
@@ -358,31 +361,59 @@ class Writer:
         )
 
 
-class _Sender:
-    """Writes COPY data from a thread (psycopg releases the GIL while it waits on the socket).
+class _Abort(Exception):
+    """Ends the sender's open COPY with an error, so the server discards it."""
 
-    The caller hands over at most QUEUE batches ahead; an error in the thread (a duplicate key,
-    say) is raised to the caller at its next hand-over or at close."""
+
+_ABORT = object()
+
+
+class _Sender:
+    """Sends COPY data from a thread (psycopg releases the GIL while it waits on the socket).
+
+    The caller hands over at most QUEUE batches ahead. Every STATEMENT_BATCHES batches the COPY
+    statement ends and a new one begins: with the import's constraints set IMMEDIATE, the server
+    checks those rows' foreign keys then, while the caller converts on, instead of all at once
+    at commit. An error in the thread (a duplicate key, say) reaches the caller at its next
+    hand-over or at close.
+    """
 
     QUEUE = 4
+    STATEMENT_BATCHES = 40
 
-    def __init__(self, copy: Any) -> None:
-        self.copy = copy
+    def __init__(self, cursor: Any, statement: str) -> None:
+        self.cursor = cursor
+        self.statement = statement
         self.queue: queue.Queue[Any] = queue.Queue(maxsize=self.QUEUE)
         self.error: BaseException | None = None
+        self.ended = False  # the caller's last word (close or abort) has been taken
         self.thread = threading.Thread(target=self._run, name="mhr-copy", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
-        while True:
-            data = self.queue.get()
-            if data is None:
-                return
-            if self.error is None:
-                try:
-                    self.copy.write(data)
-                except BaseException as exc:  # handed to the caller
-                    self.error = exc
+        try:
+            while self._statement():
+                pass
+        except BaseException as exc:  # handed to the caller
+            self.error = exc
+            # Unless it already said so, the caller may still hand over batches: take them
+            # until it stops, so it never waits on a full queue.
+            while not self.ended:
+                self.ended = self.queue.get() in (None, _ABORT)
+
+    def _statement(self) -> bool:
+        """One COPY statement of up to STATEMENT_BATCHES batches; False after the last."""
+        with self.cursor.copy(self.statement) as copy:
+            for _ in range(self.STATEMENT_BATCHES):
+                data = self.queue.get()
+                if data is None:
+                    self.ended = True
+                    return False
+                if data is _ABORT:
+                    self.ended = True
+                    raise _Abort
+                copy.write(data)
+        return True
 
     def put(self, data: Any) -> None:
         if self.error is not None:
@@ -394,6 +425,11 @@ class _Sender:
         self.thread.join()
         if self.error is not None:
             raise self.error
+
+    def abort(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(_ABORT)
+            self.thread.join()
 
 
 def row_changes(before: Sequence[Any], after: Sequence[Any]) -> dict[str, Any]:
