@@ -135,38 +135,39 @@ class _Pass:
         # An agency with no records yet has nothing to compare with: skip the look-ups. (Rows
         # this pass writes cannot match, since incident numbers are unique within the file.)
         self.had_records = Encounter.objects.filter(agency=self.agency).exists()
-        if (
-            self.write
-            and not self.had_records
-            and self.batch.format == NATIVE
-            and connection.vendor == "postgresql"
-            and columnar.available()
-        ):
-            done = self._run_columnar(source)
+        if not self.had_records and self.batch.format == NATIVE and columnar.available():
+            done = None
+            if not self.write:
+                done = self._check_columnar(source)
+            elif connection.vendor == "postgresql":
+                done = self._run_columnar(source)
             if done is not None:
                 return done
         return self._run_rows(source)
 
-    def _run_columnar(self, source: Source) -> ImportOutcome | None:
-        """The columnar path (imports.columnar) for a native UTF-8 CSV into an agency with no
-        records, on PostgreSQL: None, with nothing written, when the file needs the row-by-row
-        path (a problem to name, an unusual cell)."""
-        with open_table(source) as table:
-            if table.format != "csv" or not table.encoding.startswith("utf-8"):
-                return None
-            if table.header_row != 1 or table.errors:
-                return None
-            mapping, issues = resolve_mapping(
-                table.headers, chosen=self.chosen, saved=self.settings.import_mapping or {}
-            )
-            if issues:
-                return None
-            headers, warnings, delimiter, encoding = (
-                list(table.headers),
-                table.warnings,
-                table.delimiter,
-                table.encoding,
-            )
+    def _columnar_converter(self, source: Source) -> tuple[Any, ...] | None:
+        """(converter, headers, warnings, mapping, encoding) when the file may take the
+        columnar path (a native UTF-8 CSV whose mapping is complete), else None (an unreadable
+        file too: the row-by-row path words the message)."""
+        try:
+            with open_table(source) as table:
+                if table.format != "csv" or not table.encoding.startswith("utf-8"):
+                    return None
+                if table.header_row != 1 or table.errors:
+                    return None
+                mapping, issues = resolve_mapping(
+                    table.headers, chosen=self.chosen, saved=self.settings.import_mapping or {}
+                )
+                if issues:
+                    return None
+                headers, warnings, delimiter, encoding = (
+                    list(table.headers),
+                    table.warnings,
+                    table.delimiter,
+                    table.encoding,
+                )
+        except ImportFileError:
+            return None
         converter = columnar.ColumnarConverter(
             headers=headers,
             mapping=mapping,
@@ -176,6 +177,54 @@ class _Pass:
             row_fields=bulk.ROW_FIELDS,
             max_rows=max_rows(),
         )
+        return converter, headers, warnings, mapping, encoding
+
+    def _columnar_done(self, source: Source, prepared: tuple[Any, ...]) -> ImportOutcome:
+        converter, headers, warnings, mapping, encoding = prepared
+        outcome = self.outcome
+        outcome.headers = headers
+        outcome.mapping = dict(mapping)
+        outcome.warnings.extend(warnings)
+        self.counts.update(rows=converter.rows, new=converter.rows)
+        outcome.samples.extend(self._first_samples(source, headers, mapping, encoding))
+        return self._done()
+
+    def _check_columnar(self, source: Source) -> ImportOutcome | None:
+        """A dry run of the columnar path (any engine: nothing is written): the file read and
+        checked a column at a time. None when it needs the row-by-row path."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        prepared = self._columnar_converter(source)
+        if prepared is None:
+            return None
+        converter = prepared[0]
+        numbers: list[Any] = []
+        size = max(source.size, 1)
+        try:
+            with source.open() as raw:
+                counting = CountingReader(raw)
+                for _offset, table in converter.batches(io.BufferedReader(counting, 1 << 20)):
+                    numbers.extend(table.column("incident_number").chunks)
+                    if self.progress is not None:
+                        self.progress(counting.count / size)
+            every = pa.chunked_array(numbers, pa.string())
+            if len(every) and pc.count_distinct(every).as_py() != len(every):
+                # The row-by-row path names each repeated incident number and its rows.
+                raise columnar.NotColumnar("an incident number appears twice")
+        except columnar.NotColumnar as exc:
+            logger.info("Preview %s: row by row (%s)", self.batch.pk, str(exc)[:200])
+            return None
+        return self._columnar_done(source, prepared)
+
+    def _run_columnar(self, source: Source) -> ImportOutcome | None:
+        """The columnar path (imports.columnar) for a native UTF-8 CSV into an agency with no
+        records, on PostgreSQL: None, with nothing written, when the file needs the row-by-row
+        path (a problem to name, an unusual cell)."""
+        prepared = self._columnar_converter(source)
+        if prepared is None:
+            return None
+        converter = prepared[0]
         writer = bulk.Writer(
             agency_id=self.agency.pk,
             batch_id=self.batch.pk,
@@ -203,15 +252,9 @@ class _Pass:
             logger.info("Import %s: row by row (%s)", self.batch.pk, str(exc)[:200])
             self.first_contact, self.flips, self.dates, self.tallied = {}, [], set(), None
             return None
-        outcome = self.outcome
-        outcome.headers = headers
-        outcome.mapping = dict(mapping)
-        outcome.warnings.extend(warnings)
         self.writer = writer
         self.exact_repeats = True
-        self.counts.update(rows=converter.rows, new=converter.rows)
-        self.outcome.samples.extend(self._first_samples(source, headers, mapping, encoding))
-        return self._done()
+        return self._columnar_done(source, prepared)
 
     def _columnar_rows(
         self, source: Source, converter: columnar.ColumnarConverter, writer: bulk.Writer

@@ -458,3 +458,45 @@ def test_a_large_columnar_import_refreshes_statistics_after_its_commit(
         for callback in callbacks:
             callback()
     assert [q for q in captured.captured_queries if q["sql"].startswith("ANALYZE")]
+
+
+def _preview(agency, data: bytes, *, columnar_path: bool, monkeypatch):
+    from mhr.encounters.import_services import encounter_import_preview
+
+    with monkeypatch.context() as patch:
+        if columnar_path:
+
+            def refuse(self, source):
+                raise AssertionError("the row-by-row path ran")
+
+            patch.setattr(import_services._Pass, "_run_rows", refuse)
+        else:
+            patch.setattr(columnar, "available", lambda: False)
+        return encounter_import_preview(agency=agency, file=io.BytesIO(data), filename="f.csv")
+
+
+@pytest.mark.django_db
+def test_a_dry_run_reads_alike_both_ways_and_writes_nothing(agency_a, monkeypatch):
+    data = _variety(_synthetic_file(800, seed=9)).encode()
+    fast = _preview(agency_a, data, columnar_path=True, monkeypatch=monkeypatch)
+    slow = _preview(agency_a, data, columnar_path=False, monkeypatch=monkeypatch)
+    assert fast.counts == slow.counts
+    assert fast.counts["new"] == fast.counts["rows"] == 803
+    assert fast.mapping == slow.mapping and fast.headers == slow.headers
+    assert not fast.errors.total and not Encounter.objects.filter(agency=agency_a).exists()
+
+
+@pytest.mark.django_db
+def test_a_dry_run_with_a_repeated_incident_number_names_its_rows(agency_a):
+    from mhr.encounters.import_services import encounter_import_preview
+
+    data = (
+        "incident_number,received_at,disposition\n"
+        "R-1,2025-01-05 09:00,arrest\nR-2,2025-01-05 10:00,arrest\nR-1,2025-01-06 09:00,arrest\n"
+    )
+    outcome = encounter_import_preview(
+        agency=agency_a, file=io.BytesIO(data.encode()), filename="f.csv"
+    )
+    [issue] = outcome.errors.items
+    assert (issue.row, issue.column) == (4, "incident_number")
+    assert "also on row 2" in issue.message
