@@ -324,34 +324,18 @@ def phase_rollup(db: str, *, report: bool = False) -> dict:
     started = time.monotonic()
     rollup_rebuild_all()
     rollup_seconds = time.monotonic() - started
+    from mhr.encounters.rollups import AGENCY_ROLLUP_MODELS, NATIONAL_ROLLUP_MODELS
+
+    result: dict = {"rollup_seconds": round(rollup_seconds, 1)}
     with connection.cursor() as cursor:
-        if db == "postgres":
-            cursor.execute("VACUUM ANALYZE encounters_encountermonthlycount")
-            cursor.execute("VACUUM ANALYZE encounters_encounterminutescount")
-            cursor.execute("VACUUM ANALYZE encounters_encounterdailycount")
-            cursor.execute("VACUUM ANALYZE encounters_encounterdailyminutescount")
-            cursor.execute("VACUUM ANALYZE encounters_encounternationalmonthlycount")
-            cursor.execute("VACUUM ANALYZE encounters_encounternationalminutescount")
-        else:
+        for model in (*AGENCY_ROLLUP_MODELS, *NATIONAL_ROLLUP_MODELS):
+            table = model._meta.db_table
+            if db == "postgres":
+                cursor.execute(f"VACUUM ANALYZE {table}")
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 (our table names)
+            result[f"{table.removeprefix('encounters_encounter')}_rows"] = cursor.fetchone()[0]
+        if db != "postgres":
             cursor.execute("ANALYZE")
-        cursor.execute("SELECT COUNT(*) FROM encounters_encountermonthlycount")
-        monthly_rows = cursor.fetchone()[0]
-        cursor.execute("SELECT COUNT(*) FROM encounters_encounterminutescount")
-        minutes_rows = cursor.fetchone()[0]
-        cursor.execute("SELECT COUNT(*) FROM encounters_encounternationalminutescount")
-        national_minutes_rows = cursor.fetchone()[0]
-        cursor.execute("SELECT COUNT(*) FROM encounters_encounterdailycount")
-        daily_rows = cursor.fetchone()[0]
-        cursor.execute("SELECT COUNT(*) FROM encounters_encounterdailyminutescount")
-        daily_minutes_rows = cursor.fetchone()[0]
-    result = {
-        "rollup_seconds": round(rollup_seconds, 1),
-        "monthly_rows": monthly_rows,
-        "minutes_rows": minutes_rows,
-        "national_minutes_rows": national_minutes_rows,
-        "daily_rows": daily_rows,
-        "daily_minutes_rows": daily_minutes_rows,
-    }
     if report:
         print(json.dumps(result))
     return result
