@@ -17,7 +17,7 @@ import io
 import itertools
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +77,15 @@ class ImportOutcome:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@contextlib.contextmanager
+def _buffered(source: Source) -> Iterator[tuple[io.BufferedReader, CountingReader]]:
+    """The file as a buffered stream for Arrow, and the counter of bytes read (progress). The
+    CountingReader between them keeps closing the buffer from closing the caller's file."""
+    with source.open() as raw:
+        counting = CountingReader(raw)
+        yield io.BufferedReader(counting, 1 << 20), counting
 
 
 def psycopg_errors() -> tuple[type[Exception], ...]:
@@ -200,14 +209,9 @@ class _Pass:
             return None
         converter = prepared[0]
         numbers: list[Any] = []
-        size = max(source.size, 1)
         try:
-            with source.open() as raw:
-                counting = CountingReader(raw)
-                for _offset, table in converter.batches(io.BufferedReader(counting, 1 << 20)):
-                    numbers.extend(table.column("incident_number").chunks)
-                    if self.progress is not None:
-                        self.progress(counting.count / size)
+            for _offset, table in self._columnar_batches(source, converter):
+                numbers.extend(table.column("incident_number").chunks)
             every = pa.chunked_array(numbers, pa.string())
             if len(every) and pc.count_distinct(every).as_py() != len(every):
                 # The row-by-row path names each repeated incident number and its rows.
@@ -250,7 +254,7 @@ class _Pass:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         except columnar.NotColumnar as exc:
             logger.info("Import %s: row by row (%s)", self.batch.pk, str(exc)[:200])
-            self.first_contact, self.flips, self.dates, self.tallied = {}, [], set(), None
+            self.tallied = None
             return None
         self.writer = writer
         self.exact_repeats = True
@@ -260,36 +264,38 @@ class _Pass:
         self, source: Source, converter: columnar.ColumnarConverter, writer: bulk.Writer
     ) -> None:
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         from mhr.encounters import stats
 
         tally = columnar.DailyTally(stats.MEASURES, stats.DISPOSITION_COLUMNS)
         head = {"agency_id": self.agency.pk, "status": Encounter.Status.COMPLETE}
-        size = max(source.size, 1)
-        with source.open() as raw:
-            # CountingReader: closing the buffer must not close the caller's file object.
-            with bulk.timed("first contacts (pre-pass)"):
-                first = converter.first_contacts(io.BufferedReader(CountingReader(raw), 1 << 20))
-        with source.open() as raw:
-            counting = CountingReader(raw)
-            for offset, table in converter.batches(io.BufferedReader(counting, 1 << 20)):
-                n = table.num_rows
-                repeats = self._columnar_repeats(table, offset, first)
-                columns = {name: pa.array([value] * n) for name, value in head.items()}
-                columns.update({name: table.column(name) for name in bulk.ROW_FIELDS})
-                columns["source"] = pa.array([Encounter.Source.IMPORT] * n)
-                columns["repeat_contact"] = repeats
-                columns["import_batch_id"] = pa.array([self.batch.pk] * n, pa.int64())
-                columns["created_by_id"] = pa.array([writer.actor_id] * n, pa.int64())
-                columns["version"] = pa.array([1] * n, pa.int32())
-                writer.write_csv(columnar.csv_bytes(pa.table(columns)), list(columns))
-                tally.add(table, repeats)
-                self.dates.update(pc.unique(table.column("received_date")).to_pylist())
-                if self.progress is not None:
-                    self.progress(counting.count / size)
+        with bulk.timed("first contacts (pre-pass)"), _buffered(source) as (stream, _counting):
+            first = converter.first_contacts(stream)
+        for offset, table in self._columnar_batches(source, converter):
+            n = table.num_rows
+            repeats = self._columnar_repeats(table, offset, first)
+            columns = {name: pa.array([value] * n) for name, value in head.items()}
+            columns.update({name: table.column(name) for name in bulk.ROW_FIELDS})
+            columns["source"] = pa.array([Encounter.Source.IMPORT] * n)
+            columns["repeat_contact"] = repeats
+            columns["import_batch_id"] = pa.array([self.batch.pk] * n, pa.int64())
+            columns["created_by_id"] = pa.array([writer.actor_id] * n, pa.int64())
+            columns["version"] = pa.array([1] * n, pa.int32())
+            writer.write_csv(columnar.csv_bytes(pa.table(columns)), list(columns))
+            tally.add(table, repeats)
         with bulk.timed("daily rows counted (client)"):
             self.tallied = tally.finish()
+
+    def _columnar_batches(
+        self, source: Source, converter: columnar.ColumnarConverter
+    ) -> Iterator[tuple[int, Any]]:
+        """converter.batches over the file, reporting progress as it reads."""
+        size = max(source.size, 1)
+        with _buffered(source) as (stream, counting):
+            for batch in converter.batches(stream):
+                yield batch
+                if self.progress is not None:
+                    self.progress(counting.count / size)
 
     def _columnar_repeats(self, table: Any, offset: int, first: Any) -> Any:
         """Repeat-contact flags of a columnar batch: a row with a person that is not their
@@ -504,8 +510,8 @@ class _Pass:
 
                 transaction.on_commit(encounters_analyze_task.enqueue)
             else:
-                with bulk.timed("ANALYZE"), connection.cursor() as cursor:
-                    cursor.execute(f"ANALYZE {Encounter._meta.db_table}")
+                with bulk.timed("ANALYZE"):
+                    bulk.analyze()
         if touched:
             if self.exact_repeats:
                 # Flags were written with the rows; only first contacts overtaken change.

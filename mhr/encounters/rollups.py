@@ -328,7 +328,7 @@ def rollup_refresh(
                 Encounter.objects.filter(
                     agency=agency, person_digest__in=digests, received_date__isnull=False
                 )
-                .exclude(person_digest="")  # the partial (agency, person) index
+                .exclude(person_digest="")  # the partial person digest index
                 .values_list("received_date", flat=True)
                 .order_by()
                 .distinct()

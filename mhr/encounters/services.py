@@ -100,7 +100,7 @@ def encounters_recompute_repeats(*, agency: Agency, digests: set[str]) -> int:
     digests = {d for d in digests if d}
     if not digests:
         return 0
-    # exclude(person_digest=""): lets PostgreSQL use the partial (agency, person) index.
+    # exclude(person_digest=""): lets PostgreSQL use the partial person digest index.
     rows = Encounter.objects.filter(agency=agency, person_digest__in=digests).exclude(
         person_digest=""
     )

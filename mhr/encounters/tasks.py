@@ -74,10 +74,6 @@ def encounter_import_preview_task(
 def encounters_analyze_task() -> None:
     """Fresh planner statistics for the encounter table after a large columnar import
     (PostgreSQL): run after its commit, so the import's transaction and locks are not held for it."""
-    from django.db import connection
+    from mhr.encounters.imports.bulk import analyze
 
-    from mhr.encounters.models import Encounter
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(Encounter._meta.db_table)}")
+    analyze()

@@ -146,6 +146,14 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def analyze() -> None:
+    """Fresh planner statistics for the encounter table (PostgreSQL; ANALYZE samples, it is
+    cheap)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_q(Encounter._meta.db_table)}")
+
+
 class Writer:
     """Upserts prepared rows for one import, inside the caller's transaction."""
 
