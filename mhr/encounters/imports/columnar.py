@@ -80,9 +80,8 @@ class ColumnarConverter:
 
         self.pa = pa
         index = {header: position for position, header in reversed(list(enumerate(headers)))}
-        self.width = len(headers)
         # Arrow reads positions under made-up names, so repeated or blank headers cannot clash.
-        self.column_names = [f"c{position}" for position in range(self.width)]
+        self.column_names = [f"c{position}" for position in range(len(headers))]
         self.fields = {name: f"c{index[header]}" for name, header in mapping.items()}
         self.tz = tz
         self.tz_name = str(tz.key)
@@ -170,17 +169,15 @@ class ColumnarConverter:
             positions.append(pc.filter(pa.array(range(offset, offset + n), pa.int64()), keyed))
             offset += n
         rows = pa.array(range(offset), pa.int64())
-        if not keys:
-            return pc.is_in(rows, value_set=pa.array([], pa.int64()))
         people = pa.table(
             {
-                "key": pa.concat_arrays(keys),
-                "moment": pa.concat_arrays(moments),
-                "position": pa.concat_arrays(positions),
+                "key": pa.concat_arrays(keys or [pa.array([], pa.string())]),
+                "moment": pa.concat_arrays(moments or [pa.array([], pa.int64())]),
+                "position": pa.concat_arrays(positions or [pa.array([], pa.int64())]),
             }
         )
         if people.num_rows == 0:
-            return pc.is_in(rows, value_set=pa.array([], pa.int64()))
+            return pc.is_in(rows, value_set=people.column("position"))
         order = pc.sort_indices(
             people,
             sort_keys=[("key", "ascending"), ("moment", "ascending"), ("position", "ascending")],
@@ -240,10 +237,7 @@ class ColumnarConverter:
         import pyarrow.compute as pc
 
         encoded = pc.dictionary_encode(cells)
-        convert = self.converters[name]
-        values = [convert(cell) for cell in encoded.dictionary.to_pylist()]
-        if any(value.__class__ is Bad for value in values):
-            raise NotColumnar(name)
+        values = self._row_by_row(name, encoded.dictionary.to_pylist())
         return pa.array(values, type=_arrow_type(pa, name)).take(encoded.indices)
 
     def _unique_text(self, name: str, cells: Any) -> Any:
@@ -303,11 +297,16 @@ class ColumnarConverter:
         return moments
 
     def _python_moments(self, name: str, cells: list[str]) -> Any:
+        return self.pa.array(self._row_by_row(name, cells), self.pa.timestamp("us", tz="UTC"))
+
+    def _row_by_row(self, name: str, cells: list[Any]) -> list[Any]:
+        """Cells through the row-by-row path's own converter; one it cannot read sends the file
+        down that path, which words the message."""
         convert = self.converters[name]
         values = [convert(cell) for cell in cells]
         if any(value.__class__ is Bad for value in values):
             raise NotColumnar(name)
-        return self.pa.array(values, self.pa.timestamp("us", tz="UTC"))
+        return values
 
     def _check(self, columns: dict[str, Any], n: int) -> None:
         """schema.check_record(complete=True), column against column: any row that breaks a
@@ -451,9 +450,29 @@ class DailyTally:
     so what the refresh would count from the stored records (the tests compare the two).
     """
 
+    # What add() counts besides one column per disposition.
+    COUNTED = (
+        "total",
+        "force_used",
+        "injured_person",
+        "injured_officer",
+        "injured_other",
+        "injured_any",
+        "repeat_contacts",
+        "minutes_count",
+        "minutes_sum",
+    )
+
     def __init__(self, measures: Sequence[str], dispositions: Mapping[str, str]) -> None:
         self.measures = tuple(measures)
         self.dispositions = dict(dispositions)  # code -> measure column
+        counted = {*self.COUNTED, *self.dispositions.values()}
+        if set(self.measures) != counted:
+            # A measure added to stats.record_measures() must be counted in add() too.
+            raise ValueError(
+                "DailyTally counts "
+                f"{sorted(counted)}, not the rollup measures {sorted(self.measures)}"
+            )
         self.counts: list[Any] = []
         self.bands: list[Any] = []
         # Text keys as small integers: value -> code, and the values in code order.
@@ -528,9 +547,6 @@ class DailyTally:
         columns["repeat_contacts"] = pc.cast(repeats, pa.int64())
         columns["minutes_count"] = pc.cast(pc.is_valid(minutes), pa.int64())
         columns["minutes_sum"] = pc.fill_null(pc.cast(minutes, pa.int64()), lit(0))
-        missing = set(self.measures) - set(columns)
-        if missing:  # pragma: no cover (a new measure needs its column here)
-            raise NotImplementedError(f"measures not counted here: {sorted(missing)}")
         self.counts.append(_summed(pa.table(columns), self.measures))
         timed = pc.is_valid(minutes)
         band_key = shifted(
@@ -618,22 +634,21 @@ class DailyTally:
             pc.floor_temporal(pc.cast(band_keys.pop("day"), pa.timestamp("s")), unit="month"),
             pa.date32(),
         )
-        monthly = (
-            pa.table({"month": month, **band_keys, "bucket": bucket, "count": bands.column("n")})
-            .group_by(["month", *_DAY_KEYS[1:], "bucket"], use_threads=False)
-            .aggregate([("count", "sum")])
+        monthly = _summed(
+            pa.table({"month": month, **band_keys, "bucket": bucket, "count": bands.column("n")}),
+            ("count",),
+            keys=("month", *_DAY_KEYS[1:], "bucket"),
         )
-        monthly = monthly.rename_columns(
-            [name.removesuffix("_sum") for name in monthly.column_names]
-        ).select(["month", *_DAY_KEYS[1:], "bucket", "count"])
         return daily, monthly
 
 
-def _summed(table: Any, values: Sequence[str]) -> Any:
-    """Rows of the same packed key added together: key, then `values`."""
-    grouped = table.group_by("key", use_threads=False).aggregate([(name, "sum") for name in values])
+def _summed(table: Any, values: Sequence[str], keys: Sequence[str] = ("key",)) -> Any:
+    """Rows with the same `keys` added together: the keys, then `values`."""
+    grouped = table.group_by(list(keys), use_threads=False).aggregate(
+        [(name, "sum") for name in values]
+    )
     grouped = grouped.rename_columns([name.removesuffix("_sum") for name in grouped.column_names])
-    return grouped.select(["key", *values])
+    return grouped.select([*keys, *values])
 
 
 def minutes_bucket(minutes: Any) -> Any:

@@ -8,6 +8,7 @@ problem, that it stood aside so the row-by-row path could name the rows).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import zoneinfo
@@ -173,7 +174,9 @@ def _agency_rollups(agency) -> list[list[tuple]]:
     return tables
 
 
-def _import(agency, actor, data: bytes, *, columnar_path: bool, monkeypatch, name="f.csv"):
+@contextlib.contextmanager
+def _only_path(monkeypatch, *, columnar_path: bool):
+    """Inside: the columnar path only (the row-by-row one fails the test), or never."""
     with monkeypatch.context() as patch:
         if columnar_path:
 
@@ -183,6 +186,11 @@ def _import(agency, actor, data: bytes, *, columnar_path: bool, monkeypatch, nam
             patch.setattr(import_services._Pass, "_run_rows", refuse)
         else:
             patch.setattr(columnar, "available", lambda: False)
+        yield
+
+
+def _import(agency, actor, data: bytes, *, columnar_path: bool, monkeypatch, name="f.csv"):
+    with _only_path(monkeypatch, columnar_path=columnar_path):
         return encounter_import_run(
             agency=agency, file=io.BytesIO(data), filename=name, actor=actor, commit=True
         )
@@ -463,15 +471,7 @@ def test_a_large_columnar_import_refreshes_statistics_after_its_commit(
 def _preview(agency, data: bytes, *, columnar_path: bool, monkeypatch):
     from mhr.encounters.import_services import encounter_import_preview
 
-    with monkeypatch.context() as patch:
-        if columnar_path:
-
-            def refuse(self, source):
-                raise AssertionError("the row-by-row path ran")
-
-            patch.setattr(import_services._Pass, "_run_rows", refuse)
-        else:
-            patch.setattr(columnar, "available", lambda: False)
+    with _only_path(monkeypatch, columnar_path=columnar_path):
         return encounter_import_preview(agency=agency, file=io.BytesIO(data), filename="f.csv")
 
 
@@ -500,3 +500,11 @@ def test_a_dry_run_with_a_repeated_incident_number_names_its_rows(agency_a):
     [issue] = outcome.errors.items
     assert (issue.row, issue.column) == (4, "incident_number")
     assert "also on row 2" in issue.message
+
+
+def test_the_tally_refuses_a_rollup_measure_it_does_not_count():
+    from mhr.encounters import stats
+
+    columnar.DailyTally(stats.MEASURES, stats.DISPOSITION_COLUMNS)  # the real set: accepted
+    with pytest.raises(ValueError, match="DailyTally counts"):
+        columnar.DailyTally((*stats.MEASURES, "weapon_seen"), stats.DISPOSITION_COLUMNS)
