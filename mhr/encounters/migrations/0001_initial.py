@@ -7,580 +7,215 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("accounts", "0003_totp_devices_and_recovery_codes"),
+        ('accounts', '0003_totp_devices_and_recovery_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="EncounterImport",
+            name='EncounterImport',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "format",
-                    models.CharField(
-                        choices=[
-                            ("native", "MHR columns"),
-                            ("seattle", "Seattle Police Department Crisis Data"),
-                        ],
-                        default="native",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("previewed", "Previewed"),
-                            ("queued", "Queued"),
-                            ("running", "Running"),
-                            ("committed", "Committed"),
-                            ("failed", "Failed"),
-                        ],
-                        default="previewed",
-                        max_length=12,
-                    ),
-                ),
-                ("original_filename", models.CharField(max_length=255)),
-                (
-                    "stored_file",
-                    models.FileField(blank=True, max_length=200, upload_to="encounter-imports/"),
-                ),
-                ("sha256", models.CharField(max_length=64)),
-                ("mapping", models.JSONField(blank=True, default=dict)),
-                ("counts", models.JSONField(blank=True, default=dict)),
-                ("errors", models.JSONField(blank=True, default=list)),
-                ("warnings", models.JSONField(blank=True, default=list)),
-                ("progress_percent", models.PositiveSmallIntegerField(default=0)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="encounter_imports",
-                        to="accounts.agency",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('format', models.CharField(choices=[('native', 'MHR columns'), ('seattle', 'Seattle Police Department Crisis Data')], default='native', max_length=10)),
+                ('status', models.CharField(choices=[('previewed', 'Previewed'), ('queued', 'Queued'), ('running', 'Running'), ('committed', 'Committed'), ('failed', 'Failed')], default='previewed', max_length=12)),
+                ('original_filename', models.CharField(max_length=255)),
+                ('stored_file', models.FileField(blank=True, max_length=200, upload_to='encounter-imports/')),
+                ('sha256', models.CharField(max_length=64)),
+                ('mapping', models.JSONField(blank=True, default=dict)),
+                ('counts', models.JSONField(blank=True, default=dict)),
+                ('errors', models.JSONField(blank=True, default=list)),
+                ('warnings', models.JSONField(blank=True, default=list)),
+                ('progress_percent', models.PositiveSmallIntegerField(default=0)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='encounter_imports', to='accounts.agency')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at", "-id"],
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="Encounter",
+            name='Encounter',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("incident_number", models.CharField(max_length=64)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("complete", "Complete")],
-                        default="complete",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[
-                            ("entry", "Entered by hand"),
-                            ("import", "Imported from a file"),
-                            ("api", "Sent through the API"),
-                        ],
-                        default="entry",
-                        max_length=10,
-                    ),
-                ),
-                ("received_at", models.DateTimeField(blank=True, null=True)),
-                ("arrived_at", models.DateTimeField(blank=True, null=True)),
-                ("cleared_at", models.DateTimeField(blank=True, null=True)),
-                ("received_date", models.DateField(blank=True, null=True)),
-                ("minutes_on_scene", models.PositiveIntegerField(blank=True, null=True)),
-                (
-                    "call_source",
-                    models.CharField(
-                        choices=[
-                            ("911", "911"),
-                            ("non_emergency", "Non-emergency line"),
-                            ("crisis_line", "Transfer from 988 or a crisis line"),
-                            ("officer_initiated", "Officer-initiated"),
-                            ("provider_or_family", "Mental-health provider or family"),
-                            ("other", "Other"),
-                            ("unknown", "Not recorded"),
-                        ],
-                        default="unknown",
-                        max_length=20,
-                    ),
-                ),
-                ("dispatch_call_type", models.CharField(blank=True, max_length=120)),
-                ("final_call_type", models.CharField(blank=True, max_length=120)),
-                ("flagged_at_dispatch", models.BooleanField(blank=True, null=True)),
-                ("officers_count", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("cit_officer_on_scene", models.BooleanField(blank=True, null=True)),
-                ("co_responder_on_scene", models.BooleanField(blank=True, null=True)),
-                ("ems_on_scene", models.BooleanField(blank=True, null=True)),
-                (
-                    "age_band",
-                    models.CharField(
-                        choices=[
-                            ("under_18", "Under 18"),
-                            ("18_24", "18–24"),
-                            ("25_34", "25–34"),
-                            ("35_44", "35–44"),
-                            ("45_54", "45–54"),
-                            ("55_64", "55–64"),
-                            ("65_plus", "65 and over"),
-                            ("unknown", "Not recorded"),
-                        ],
-                        default="unknown",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "sex",
-                    models.CharField(
-                        choices=[
-                            ("female", "Female"),
-                            ("male", "Male"),
-                            ("another", "Another sex or gender"),
-                            ("unknown", "Not recorded"),
-                        ],
-                        default="unknown",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "race_ethnicity",
-                    models.CharField(
-                        choices=[
-                            ("american_indian", "American Indian or Alaska Native"),
-                            ("asian", "Asian"),
-                            ("black", "Black or African American"),
-                            ("hispanic", "Hispanic or Latino"),
-                            ("pacific_islander", "Native Hawaiian or Other Pacific Islander"),
-                            ("white", "White"),
-                            ("multiple", "Two or more races"),
-                            ("other", "Another race or ethnicity"),
-                            ("unknown", "Not recorded"),
-                        ],
-                        default="unknown",
-                        max_length=20,
-                    ),
-                ),
-                ("veteran", models.BooleanField(blank=True, null=True)),
-                (
-                    "housing",
-                    models.CharField(
-                        choices=[
-                            ("housed", "Housed"),
-                            ("unsheltered", "Unhoused, unsheltered"),
-                            ("sheltered", "Unhoused, in a shelter"),
-                            ("unknown", "Not recorded"),
-                        ],
-                        default="unknown",
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "suicidal",
-                    models.BooleanField(
-                        blank=True, null=True, verbose_name="suicidal ideation or attempt"
-                    ),
-                ),
-                ("substance_use", models.BooleanField(blank=True, null=True)),
-                (
-                    "psychosis",
-                    models.BooleanField(blank=True, null=True, verbose_name="signs of psychosis"),
-                ),
-                ("threats_to_others", models.BooleanField(blank=True, null=True)),
-                (
-                    "weapon",
-                    models.CharField(
-                        choices=[
-                            ("none", "No weapon"),
-                            ("firearm", "Firearm"),
-                            ("edged", "Knife or edged weapon"),
-                            ("other", "Other weapon"),
-                            ("unknown", "Not recorded"),
-                        ],
-                        default="unknown",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "force",
-                    models.CharField(
-                        choices=[
-                            ("none", "No force"),
-                            ("physical", "Physical control"),
-                            ("less_lethal", "Less-lethal weapon"),
-                            ("deadly", "Deadly force"),
-                            ("used", "Force used, level not recorded"),
-                            ("unknown", "Not recorded"),
-                        ],
-                        default="unknown",
-                        max_length=12,
-                    ),
-                ),
-                ("person_injured", models.BooleanField(blank=True, null=True)),
-                ("officer_injured", models.BooleanField(blank=True, null=True)),
-                ("other_injured", models.BooleanField(blank=True, null=True)),
-                (
-                    "disposition",
-                    models.CharField(
-                        choices=[
-                            ("resolved_on_scene", "Resolved on scene"),
-                            ("referral", "Referral to services"),
-                            ("voluntary_transport", "Voluntary transport"),
-                            ("involuntary_evaluation", "Involuntary emergency evaluation"),
-                            ("arrest", "Arrest"),
-                            ("citation", "Citation"),
-                            ("other", "Other"),
-                            ("unknown", "Not recorded"),
-                        ],
-                        default="unknown",
-                        max_length=24,
-                    ),
-                ),
-                ("destination", models.CharField(blank=True, max_length=200)),
-                ("referral_to", models.CharField(blank=True, max_length=200)),
-                ("follow_up_done", models.BooleanField(blank=True, null=True)),
-                (
-                    "district",
-                    models.CharField(
-                        blank=True, max_length=60, verbose_name="precinct or district"
-                    ),
-                ),
-                ("beat", models.CharField(blank=True, max_length=20)),
-                ("person_digest", models.CharField(blank=True, max_length=64)),
-                ("repeat_contact", models.BooleanField(default=False)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("version", models.PositiveIntegerField(default=1)),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="encounters",
-                        to="accounts.agency",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "import_batch",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="encounters",
-                        to="encounters.encounterimport",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('incident_number', models.CharField(max_length=64)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('complete', 'Complete')], default='complete', max_length=10)),
+                ('source', models.CharField(choices=[('entry', 'Entered by hand'), ('import', 'Imported from a file'), ('api', 'Sent through the API')], default='entry', max_length=10)),
+                ('received_at', models.DateTimeField(blank=True, null=True)),
+                ('arrived_at', models.DateTimeField(blank=True, null=True)),
+                ('cleared_at', models.DateTimeField(blank=True, null=True)),
+                ('received_date', models.DateField(blank=True, null=True)),
+                ('minutes_on_scene', models.PositiveIntegerField(blank=True, null=True)),
+                ('call_source', models.CharField(choices=[('911', '911'), ('non_emergency', 'Non-emergency line'), ('crisis_line', 'Transfer from 988 or a crisis line'), ('officer_initiated', 'Officer-initiated'), ('provider_or_family', 'Mental-health provider or family'), ('other', 'Other'), ('unknown', 'Not recorded')], default='unknown', max_length=20)),
+                ('dispatch_call_type', models.CharField(blank=True, max_length=120)),
+                ('final_call_type', models.CharField(blank=True, max_length=120)),
+                ('flagged_at_dispatch', models.BooleanField(blank=True, null=True)),
+                ('officers_count', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('cit_officer_on_scene', models.BooleanField(blank=True, null=True)),
+                ('co_responder_on_scene', models.BooleanField(blank=True, null=True)),
+                ('ems_on_scene', models.BooleanField(blank=True, null=True)),
+                ('age_band', models.CharField(choices=[('under_18', 'Under 18'), ('18_24', '18–24'), ('25_34', '25–34'), ('35_44', '35–44'), ('45_54', '45–54'), ('55_64', '55–64'), ('65_plus', '65 and over'), ('unknown', 'Not recorded')], default='unknown', max_length=10)),
+                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('another', 'Another sex or gender'), ('unknown', 'Not recorded')], default='unknown', max_length=10)),
+                ('race_ethnicity', models.CharField(choices=[('american_indian', 'American Indian or Alaska Native'), ('asian', 'Asian'), ('black', 'Black or African American'), ('hispanic', 'Hispanic or Latino'), ('pacific_islander', 'Native Hawaiian or Other Pacific Islander'), ('white', 'White'), ('multiple', 'Two or more races'), ('other', 'Another race or ethnicity'), ('unknown', 'Not recorded')], default='unknown', max_length=20)),
+                ('veteran', models.BooleanField(blank=True, null=True)),
+                ('housing', models.CharField(choices=[('housed', 'Housed'), ('unsheltered', 'Unhoused, unsheltered'), ('sheltered', 'Unhoused, in a shelter'), ('unknown', 'Not recorded')], default='unknown', max_length=12)),
+                ('suicidal', models.BooleanField(blank=True, null=True, verbose_name='suicidal ideation or attempt')),
+                ('substance_use', models.BooleanField(blank=True, null=True)),
+                ('psychosis', models.BooleanField(blank=True, null=True, verbose_name='signs of psychosis')),
+                ('threats_to_others', models.BooleanField(blank=True, null=True)),
+                ('weapon', models.CharField(choices=[('none', 'No weapon'), ('firearm', 'Firearm'), ('edged', 'Knife or edged weapon'), ('other', 'Other weapon'), ('unknown', 'Not recorded')], default='unknown', max_length=10)),
+                ('force', models.CharField(choices=[('none', 'No force'), ('physical', 'Physical control'), ('less_lethal', 'Less-lethal weapon'), ('deadly', 'Deadly force'), ('used', 'Force used, level not recorded'), ('unknown', 'Not recorded')], default='unknown', max_length=12)),
+                ('person_injured', models.BooleanField(blank=True, null=True)),
+                ('officer_injured', models.BooleanField(blank=True, null=True)),
+                ('other_injured', models.BooleanField(blank=True, null=True)),
+                ('disposition', models.CharField(choices=[('resolved_on_scene', 'Resolved on scene'), ('referral', 'Referral to services'), ('voluntary_transport', 'Voluntary transport'), ('involuntary_evaluation', 'Involuntary emergency evaluation'), ('arrest', 'Arrest'), ('citation', 'Citation'), ('other', 'Other'), ('unknown', 'Not recorded')], default='unknown', max_length=24)),
+                ('destination', models.CharField(blank=True, max_length=200)),
+                ('referral_to', models.CharField(blank=True, max_length=200)),
+                ('follow_up_done', models.BooleanField(blank=True, null=True)),
+                ('district', models.CharField(blank=True, max_length=60, verbose_name='precinct or district')),
+                ('beat', models.CharField(blank=True, max_length=20)),
+                ('person_digest', models.CharField(blank=True, max_length=64)),
+                ('repeat_contact', models.BooleanField(default=False)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('version', models.PositiveIntegerField(default=1)),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='encounters', to='accounts.agency')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('import_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='encounters', to='encounters.encounterimport')),
             ],
             options={
-                "ordering": ["agency", "-received_at", "-id"],
+                'ordering': ['agency', '-received_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="EncounterRevision",
+            name='EncounterRevision',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("number", models.PositiveIntegerField()),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[
-                            ("entry", "Entered by hand"),
-                            ("import", "Imported from a file"),
-                            ("api", "Sent through the API"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("changes", models.JSONField(default=dict)),
-                ("reason", models.CharField(blank=True, max_length=300)),
-                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="accounts.agency",
-                    ),
-                ),
-                (
-                    "changed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "encounter",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="revisions",
-                        to="encounters.encounter",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveIntegerField()),
+                ('source', models.CharField(choices=[('entry', 'Entered by hand'), ('import', 'Imported from a file'), ('api', 'Sent through the API')], max_length=10)),
+                ('changes', models.JSONField(default=dict)),
+                ('reason', models.CharField(blank=True, max_length=300)),
+                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.agency')),
+                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('encounter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='encounters.encounter')),
             ],
             options={
-                "ordering": ["encounter", "-number"],
+                'ordering': ['encounter', '-number'],
             },
         ),
         migrations.CreateModel(
-            name="EncounterSettings",
+            name='EncounterSettings',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("time_zone", models.CharField(default="America/New_York", max_length=64)),
-                ("transparency_published", models.BooleanField(default=False)),
-                ("transparency_published_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "transparency_note",
-                    models.TextField(
-                        blank=True, help_text="A short introduction shown on the public page."
-                    ),
-                ),
-                ("import_mapping", models.JSONField(blank=True, default=dict)),
-                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "agency",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="encounter_settings",
-                        to="accounts.agency",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('time_zone', models.CharField(default='America/New_York', max_length=64)),
+                ('transparency_published', models.BooleanField(default=False)),
+                ('transparency_published_at', models.DateTimeField(blank=True, null=True)),
+                ('transparency_note', models.TextField(blank=True, help_text='A short introduction shown on the public page.')),
+                ('import_mapping', models.JSONField(blank=True, default=dict)),
+                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('agency', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='encounter_settings', to='accounts.agency')),
             ],
             options={
-                "verbose_name_plural": "encounter settings",
+                'verbose_name_plural': 'encounter settings',
             },
         ),
         migrations.CreateModel(
-            name="IdempotentRequest",
+            name='IdempotentRequest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("key", models.CharField(max_length=200)),
-                ("request_digest", models.CharField(max_length=64)),
-                ("status_code", models.PositiveSmallIntegerField()),
-                ("response", models.JSONField(default=dict)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="accounts.agency",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=200)),
+                ('request_digest', models.CharField(max_length=64)),
+                ('status_code', models.PositiveSmallIntegerField()),
+                ('response', models.JSONField(default=dict)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.agency')),
             ],
         ),
         migrations.CreateModel(
-            name="MessagingWorksheet",
+            name='MessagingWorksheet',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200)),
-                ("period_start", models.DateField()),
-                ("period_end", models.DateField()),
-                ("points", models.JSONField(blank=True, default=list)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "agency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="messaging_worksheets",
-                        to="accounts.agency",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('period_start', models.DateField()),
+                ('period_end', models.DateField()),
+                ('points', models.JSONField(blank=True, default=list)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messaging_worksheets', to='accounts.agency')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["agency", "-updated_at", "-id"],
+                'ordering': ['agency', '-updated_at', '-id'],
             },
         ),
         migrations.AddIndex(
-            model_name="encounterimport",
-            index=models.Index(fields=["agency", "-created_at"], name="enc_import_agency_time_idx"),
+            model_name='encounterimport',
+            index=models.Index(fields=['agency', '-created_at'], name='enc_import_agency_time_idx'),
         ),
         migrations.AddConstraint(
-            model_name="encounterimport",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("progress_percent__lte", 100)),
-                name="encounters_import_progress_range",
-            ),
+            model_name='encounterimport',
+            constraint=models.CheckConstraint(condition=models.Q(('progress_percent__lte', 100)), name='encounters_import_progress_range'),
         ),
         migrations.AddIndex(
-            model_name="encounter",
-            index=models.Index(
-                fields=["agency", "received_date"], name="encounter_agency_date_idx"
-            ),
+            model_name='encounter',
+            index=models.Index(fields=['agency', 'received_date'], name='encounter_agency_date_idx'),
         ),
         migrations.AddIndex(
-            model_name="encounter",
-            index=models.Index(
-                fields=["agency", "person_digest"], name="encounter_agency_person_idx"
-            ),
+            model_name='encounter',
+            index=models.Index(fields=['agency', 'person_digest'], name='encounter_agency_person_idx'),
         ),
         migrations.AddIndex(
-            model_name="encounter",
-            index=models.Index(
-                fields=["agency", "status", "-updated_at"], name="encounter_agency_draft_idx"
-            ),
+            model_name='encounter',
+            index=models.Index(fields=['agency', 'status', '-updated_at'], name='encounter_agency_draft_idx'),
         ),
         migrations.AddConstraint(
-            model_name="encounter",
-            constraint=models.UniqueConstraint(
-                fields=("agency", "incident_number"), name="encounters_incident_unique_per_agency"
-            ),
+            model_name='encounter',
+            constraint=models.UniqueConstraint(fields=('agency', 'incident_number'), name='encounters_incident_unique_per_agency'),
         ),
         migrations.AddConstraint(
-            model_name="encounter",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status", "draft"), ("received_at__isnull", False), _connector="OR"
-                ),
-                name="encounters_complete_has_received_at",
-            ),
+            model_name='encounter',
+            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('received_at__isnull', False), _connector='OR'), name='encounters_complete_has_received_at'),
         ),
         migrations.AddConstraint(
-            model_name="encounter",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("arrived_at__isnull", True),
-                    ("received_at__isnull", True),
-                    ("arrived_at__gte", models.F("received_at")),
-                    _connector="OR",
-                ),
-                name="encounters_arrived_after_received",
-            ),
+            model_name='encounter',
+            constraint=models.CheckConstraint(condition=models.Q(('arrived_at__isnull', True), ('received_at__isnull', True), ('arrived_at__gte', models.F('received_at')), _connector='OR'), name='encounters_arrived_after_received'),
         ),
         migrations.AddConstraint(
-            model_name="encounter",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("cleared_at__isnull", True),
-                    ("received_at__isnull", True),
-                    ("cleared_at__gte", models.F("received_at")),
-                    _connector="OR",
-                ),
-                name="encounters_cleared_after_received",
-            ),
+            model_name='encounter',
+            constraint=models.CheckConstraint(condition=models.Q(('cleared_at__isnull', True), ('received_at__isnull', True), ('cleared_at__gte', models.F('received_at')), _connector='OR'), name='encounters_cleared_after_received'),
         ),
         migrations.AddConstraint(
-            model_name="encounter",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("cleared_at__isnull", True),
-                    ("arrived_at__isnull", True),
-                    ("cleared_at__gte", models.F("arrived_at")),
-                    _connector="OR",
-                ),
-                name="encounters_cleared_after_arrived",
-            ),
+            model_name='encounter',
+            constraint=models.CheckConstraint(condition=models.Q(('cleared_at__isnull', True), ('arrived_at__isnull', True), ('cleared_at__gte', models.F('arrived_at')), _connector='OR'), name='encounters_cleared_after_arrived'),
         ),
         migrations.AddConstraint(
-            model_name="encounter",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["draft", "complete"])),
-                name="encounters_status_valid",
-            ),
+            model_name='encounter',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'complete'])), name='encounters_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name="encounter",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("officers_count__isnull", True), ("officers_count__lte", 500), _connector="OR"
-                ),
-                name="encounters_officers_count_plausible",
-            ),
+            model_name='encounter',
+            constraint=models.CheckConstraint(condition=models.Q(('officers_count__isnull', True), ('officers_count__lte', 500), _connector='OR'), name='encounters_officers_count_plausible'),
         ),
         migrations.AddConstraint(
-            model_name="encounterrevision",
-            constraint=models.UniqueConstraint(
-                fields=("encounter", "number"), name="encounters_revision_number_unique"
-            ),
+            model_name='encounterrevision',
+            constraint=models.UniqueConstraint(fields=('encounter', 'number'), name='encounters_revision_number_unique'),
         ),
         migrations.AddIndex(
-            model_name="idempotentrequest",
-            index=models.Index(fields=["created_at"], name="idempotency_created_idx"),
+            model_name='idempotentrequest',
+            index=models.Index(fields=['created_at'], name='idempotency_created_idx'),
         ),
         migrations.AddConstraint(
-            model_name="idempotentrequest",
-            constraint=models.UniqueConstraint(
-                fields=("agency", "key"), name="encounters_idempotency_key_unique"
-            ),
+            model_name='idempotentrequest',
+            constraint=models.UniqueConstraint(fields=('agency', 'key'), name='encounters_idempotency_key_unique'),
         ),
         migrations.AddConstraint(
-            model_name="messagingworksheet",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("period_end__gte", models.F("period_start"))),
-                name="encounters_worksheet_period_ordered",
-            ),
+            model_name='messagingworksheet',
+            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='encounters_worksheet_period_ordered'),
         ),
     ]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("encounters", "0005_daily_counts"),
+        ('encounters', '0005_daily_counts'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="encounterimport",
-            name="heartbeat_at",
+            model_name='encounterimport',
+            name='heartbeat_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

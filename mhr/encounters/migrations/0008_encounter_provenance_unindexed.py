@@ -6,49 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0004_encrypt_totp_secrets"),
-        ("encounters", "0007_encounter_agency_index_redundant"),
+        ('accounts', '0004_encrypt_totp_secrets'),
+        ('encounters', '0007_encounter_agency_index_redundant'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="encounter",
-            name="encounter_agency_draft_idx",
+            model_name='encounter',
+            name='encounter_agency_draft_idx',
         ),
         migrations.AlterField(
-            model_name="encounter",
-            name="created_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='encounter',
+            name='created_by',
+            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AlterField(
-            model_name="encounter",
-            name="import_batch",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="encounters",
-                to="encounters.encounterimport",
-            ),
+            model_name='encounter',
+            name='import_batch',
+            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='encounters', to='encounters.encounterimport'),
         ),
         migrations.AddIndex(
-            model_name="encounter",
-            index=models.Index(
-                condition=models.Q(("status", "draft")),
-                fields=["agency", "-updated_at"],
-                name="encounter_agency_draft_idx",
-            ),
+            model_name='encounter',
+            index=models.Index(condition=models.Q(('status', 'draft')), fields=['agency', '-updated_at'], name='encounter_agency_draft_idx'),
         ),
     ]

@@ -6,25 +6,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("encounters", "0009_daily_minutes_bands"),
+        ('encounters', '0009_daily_minutes_bands'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="encounter",
-            name="created_at",
-            field=models.DateTimeField(
-                db_default=django.db.models.functions.datetime.Now(),
-                default=django.utils.timezone.now,
-            ),
+            model_name='encounter',
+            name='created_at',
+            field=models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), default=django.utils.timezone.now),
         ),
         migrations.AlterField(
-            model_name="encounter",
-            name="updated_at",
-            field=models.DateTimeField(
-                db_default=django.db.models.functions.datetime.Now(),
-                default=django.utils.timezone.now,
-            ),
+            model_name='encounter',
+            name='updated_at',
+            field=models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), default=django.utils.timezone.now),
         ),
     ]
